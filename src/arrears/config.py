@@ -1,0 +1,86 @@
+"""Settings read from the environment, once, by the entry points.
+
+Only ``cli``, ``web`` and ``sim`` read settings; everything below receives what
+it needs as arguments. Defaults give the embedded setup: a SQLite database and
+local folders under ``var/``.
+
+Environment variables:
+
+``ARREARS_DATABASE_URL``
+    SQLAlchemy URL; default ``sqlite:///var/arrears.db``. PostgreSQL URLs
+    (``postgresql://user@host/db``) use the psycopg 3 driver.
+``ARREARS_VAR_DIR``
+    Folder for the embedded database, reject files, demo files and the
+    development key; default ``var``.
+``ARREARS_SECRET_KEY``
+    32 bytes, hex-encoded, used to encrypt national identity numbers and to
+    derive their search index. When unset, a random key is created once in
+    ``<var>/secret.key`` (file mode 0600) — fine for a laptop, but production
+    must set it (and keep it out of the repository and logs).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from arrears.errors import ConfigError
+
+_KEY_BYTES = 32
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the entry points need to compose the application."""
+
+    database_url: str
+    var_dir: Path
+    secret_key: bytes
+
+    @property
+    def reject_dir(self) -> Path:
+        return self.var_dir / "rejects"
+
+    @property
+    def demo_dir(self) -> Path:
+        return self.var_dir / "demo"
+
+
+def _read_key(var_dir: Path) -> bytes:
+    env = os.environ.get("ARREARS_SECRET_KEY")
+    if env:
+        try:
+            key = bytes.fromhex(env.strip())
+        except ValueError as exc:
+            raise ConfigError("ARREARS_SECRET_KEY must be hex-encoded") from exc
+        if len(key) != _KEY_BYTES:
+            raise ConfigError(f"ARREARS_SECRET_KEY must be {_KEY_BYTES} bytes (64 hex digits)")
+        return key
+    path = var_dir / "secret.key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two processes starting at once must not write two keys.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(_KEY_BYTES))
+    return bytes.fromhex(path.read_text().strip())
+
+
+def _default_url(var_dir: Path) -> str:
+    return f"sqlite:///{var_dir / 'arrears.db'}"
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment (not cached)."""
+    var_dir = Path(os.environ.get("ARREARS_VAR_DIR", "var"))
+    url = os.environ.get("ARREARS_DATABASE_URL") or _default_url(var_dir)
+    return Settings(database_url=url, var_dir=var_dir, secret_key=_read_key(var_dir))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests call ``get_settings.cache_clear()``)."""
+    return load_settings()

@@ -1,0 +1,88 @@
+"""One exception tree for the whole product.
+
+Every error a user can meet derives from :class:`ArrearsError`. It carries a
+message a person understands and a ``code`` the entry points map to an exit
+status or an HTTP status. Expected problems (bad input, unknown client,
+illegal state change) are never shown as tracebacks.
+"""
+
+from __future__ import annotations
+
+
+class ArrearsError(Exception):
+    """Base of every error arrears raises on purpose."""
+
+    code: str = "error"
+    http_status: int = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(ArrearsError):
+    """Input that does not follow the documented format."""
+
+    code = "invalid_input"
+    http_status = 422
+
+
+class NotFound(ArrearsError):
+    """A named thing (client, account, file) does not exist."""
+
+    code = "not_found"
+    http_status = 404
+
+
+class Conflict(ArrearsError):
+    """The request contradicts the current state."""
+
+    code = "conflict"
+    http_status = 409
+
+
+class IllegalTransition(Conflict):
+    """An account cannot move from one lifecycle state to another."""
+
+    code = "illegal_transition"
+
+    def __init__(self, source: str, target: str) -> None:
+        super().__init__(f"an account cannot go from '{source}' to '{target}'")
+        self.source = source
+        self.target = target
+
+
+class CurrencyMismatch(InvalidInput):
+    """Two amounts in different currencies were combined."""
+
+    code = "currency_mismatch"
+
+    def __init__(self, left: str, right: str) -> None:
+        super().__init__(f"cannot combine amounts in {left} and {right}")
+        self.left = left
+        self.right = right
+
+
+class UnknownCurrency(InvalidInput):
+    """A currency code that is not a known ISO 4217 code."""
+
+    code = "unknown_currency"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"'{code}' is not a known ISO 4217 currency code")
+        self.currency = code
+
+
+class ImportFileError(InvalidInput):
+    """A portfolio file that cannot be read at all (as opposed to a bad row)."""
+
+    code = "import_file"
+
+
+class ConfigError(InvalidInput):
+    """A configuration file (mapping, strategy, rulebook) that is not valid."""
+
+    code = "config"

@@ -1,0 +1,27 @@
+"""Every table, imported here so Alembic sees the whole metadata."""
+
+from arrears.store.records.accounts import AccountRecord, InvoiceRecord, PaymentRecord
+from arrears.store.records.activity import AuditEventRecord, InteractionRecord
+from arrears.store.records.imports import ImportRecord
+from arrears.store.records.parties import (
+    ClientRecord,
+    ContactPointRecord,
+    DebtorFactRecord,
+    DebtorRecord,
+)
+from arrears.store.records.people import TeamRecord, UserRecord
+
+__all__ = [
+    "AccountRecord",
+    "AuditEventRecord",
+    "ClientRecord",
+    "ContactPointRecord",
+    "DebtorFactRecord",
+    "DebtorRecord",
+    "ImportRecord",
+    "InteractionRecord",
+    "InvoiceRecord",
+    "PaymentRecord",
+    "TeamRecord",
+    "UserRecord",
+]

@@ -1,0 +1,1 @@
+"""Every query arrears runs, grouped by the records they serve."""

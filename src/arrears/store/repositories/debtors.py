@@ -1,0 +1,163 @@
+"""Debtors, their contact points and the facts observed about them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row, func, select, tuple_, update
+
+from arrears.store.records import ContactPointRecord, DebtorFactRecord, DebtorRecord
+from arrears.store.repositories.base import (
+    Repository,
+    chunked,
+    dialect_insert,
+    insert_returning_ids,
+    unique,
+)
+
+DEBTOR_FIELDS = (
+    "debtor_ref",
+    "kind",
+    "name",
+    "name_key",
+    "national_id_index",
+    "national_id_last4",
+    "birth_date",
+    "language",
+    "jurisdiction",
+    "address",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "time_zones",
+    "source",
+    "has_conflicts",
+)
+
+
+class DebtorRepository(Repository):
+    # -- lookups used to recognise the same debtor ---------------------------------
+    def ids_by_ref(self, client_id: int, refs: Iterable[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for part in chunked(unique(refs)):
+            query = select(DebtorRecord.debtor_ref, DebtorRecord.id).where(
+                DebtorRecord.client_id == client_id, DebtorRecord.debtor_ref.in_(part)
+            )
+            out.update({ref: id_ for ref, id_ in self.session.execute(query) if ref})
+        return out
+
+    def ids_by_national_index(self, client_id: int, keys: Iterable[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for part in chunked(unique(keys)):
+            query = select(DebtorRecord.national_id_index, DebtorRecord.id).where(
+                DebtorRecord.client_id == client_id, DebtorRecord.national_id_index.in_(part)
+            )
+            out.update({key: id_ for key, id_ in self.session.execute(query) if key})
+        return out
+
+    def ids_by_name_birth(
+        self, client_id: int, pairs: Iterable[tuple[str, date]]
+    ) -> dict[tuple[str, date], int]:
+        out: dict[tuple[str, date], int] = {}
+        for part in chunked(unique(pairs), 2_000):
+            query = select(DebtorRecord.name_key, DebtorRecord.birth_date, DebtorRecord.id).where(
+                DebtorRecord.client_id == client_id,
+                tuple_(DebtorRecord.name_key, DebtorRecord.birth_date).in_(part),
+            )
+            for key, born, id_ in self.session.execute(query):
+                out.setdefault((key, born), id_)
+        return out
+
+    def ids_by_contact(
+        self, client_id: int, name_values: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], int]:
+        """Debtors with this name key who already have this phone or e-mail."""
+        out: dict[tuple[str, str], int] = {}
+        for part in chunked(unique(name_values), 2_000):
+            query = (
+                select(DebtorRecord.name_key, ContactPointRecord.value, DebtorRecord.id)
+                .join(ContactPointRecord, ContactPointRecord.debtor_id == DebtorRecord.id)
+                .where(
+                    DebtorRecord.client_id == client_id,
+                    tuple_(DebtorRecord.name_key, ContactPointRecord.value).in_(part),
+                )
+            )
+            for key, value, id_ in self.session.execute(query):
+                out.setdefault((key, value), id_)
+        return out
+
+    # -- writes ---------------------------------------------------------------------
+    def insert_many(self, rows: Sequence[dict[str, Any]]) -> list[int]:
+        return insert_returning_ids(self.session, DebtorRecord.__table__, rows)
+
+    def get_many(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        out: dict[int, dict[str, Any]] = {}
+        columns = [DebtorRecord.id, *(getattr(DebtorRecord, f) for f in DEBTOR_FIELDS)]
+        for part in chunked(unique(ids)):
+            for row in self.session.execute(select(*columns).where(DebtorRecord.id.in_(part))):
+                out[row.id] = dict(row._mapping)
+        return out
+
+    def update(self, debtor_id: int, values: dict[str, Any]) -> None:
+        self.session.execute(
+            update(DebtorRecord).where(DebtorRecord.id == debtor_id).values(**values)
+        )
+
+    def national_id(self, debtor_id: int) -> str | None:
+        query = select(DebtorRecord.national_id_enc).where(DebtorRecord.id == debtor_id)
+        return self.session.scalar(query)
+
+    def upsert_contacts(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert new contact points; a known one only gets ``last_seen_at`` moved."""
+        if not rows:
+            return
+        table = ContactPointRecord.__table__
+        statement = dialect_insert(self.dialect, table)
+        statement = statement.on_conflict_do_update(
+            index_elements=["debtor_id", "kind", "value"],
+            set_={"last_seen_at": statement.excluded.last_seen_at},
+        )
+        for part in chunked(list(rows), 2_000):
+            self.session.execute(statement, list(part))
+
+    def contacts_of(self, debtor_ids: Iterable[int]) -> list[Row[Any]]:
+        out: list[Row[Any]] = []
+        for part in chunked(unique(debtor_ids)):
+            query = select(ContactPointRecord).where(ContactPointRecord.debtor_id.in_(part))
+            out.extend(self.session.execute(query))
+        return out
+
+    def add_facts(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Record observed values; one already known from the same source is skipped."""
+        if not rows:
+            return
+        statement = dialect_insert(self.dialect, DebtorFactRecord.__table__)
+        statement = statement.on_conflict_do_nothing(
+            index_elements=["debtor_id", "field", "value", "source"]
+        )
+        self.session.execute(statement, list(rows))
+
+    def facts_of(self, debtor_id: int) -> list[DebtorFactRecord]:
+        query = (
+            select(DebtorFactRecord)
+            .where(DebtorFactRecord.debtor_id == debtor_id)
+            .order_by(DebtorFactRecord.field, DebtorFactRecord.id)
+        )
+        return list(self.session.scalars(query))
+
+    def flag_conflicts(self, debtor_ids: Iterable[int], at: datetime) -> None:
+        for part in chunked(unique(debtor_ids)):
+            self.session.execute(
+                update(DebtorRecord)
+                .where(DebtorRecord.id.in_(part))
+                .values(has_conflicts=True, updated_at=at)
+            )
+
+    def count_conflicted(self, client_id: int) -> int:
+        query = select(func.count(DebtorRecord.id)).where(
+            DebtorRecord.client_id == client_id, DebtorRecord.has_conflicts.is_(True)
+        )
+        return int(self.session.scalar(query) or 0)

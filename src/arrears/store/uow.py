@@ -1,0 +1,74 @@
+"""The unit of work: one transaction and the repositories that share it.
+
+Services receive a unit of work and never commit; the owner of the
+transaction (a CLI command, a web request, a batch loop) does. Leaving the
+``with`` block without ``commit()`` rolls everything back, so a failure never
+leaves half-written state.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from arrears.store.db import make_session_factory
+from arrears.store.repositories.accounts import AccountRepository
+from arrears.store.repositories.audit import AuditRepository
+from arrears.store.repositories.clients import ClientRepository
+from arrears.store.repositories.debtors import DebtorRepository
+from arrears.store.repositories.imports import ImportRepository
+from arrears.store.repositories.payments import PaymentRepository
+from arrears.store.repositories.reports import ReportQueries
+
+
+class UnitOfWork:
+    """Context manager around one session; rolls back unless committed."""
+
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self._factory = factory
+        self._session: Session | None = None
+
+    @classmethod
+    def for_engine(cls, engine: Engine) -> UnitOfWork:
+        return cls(make_session_factory(engine))
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open: use it in a with block")
+        return self._session
+
+    def __enter__(self) -> UnitOfWork:
+        self._session = self._factory()
+        session = self._session
+        self.clients = ClientRepository(session)
+        self.debtors = DebtorRepository(session)
+        self.accounts = AccountRepository(session)
+        self.payments = PaymentRepository(session)
+        self.imports = ImportRepository(session)
+        self.audit = AuditRepository(session)
+        self.reports = ReportQueries(session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            session.rollback()
+        finally:
+            session.close()
+            self._session = None
+
+    def commit(self) -> None:
+        self.session.commit()
+        self.audit.forget_head()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self.audit.forget_head()
