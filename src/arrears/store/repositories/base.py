@@ -46,5 +46,5 @@ def insert_returning_ids(session: Session, table: Any, rows: Sequence[dict[str, 
     """Insert many rows and return their new ids in the order given."""
     if not rows:
         return []
-    statement = insert(table).returning(table.id, sort_by_parameter_order=True)
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return [row[0] for row in session.execute(statement, list(rows))]

@@ -19,7 +19,7 @@ class PaymentRepository(Repository):
             query = select(PaymentRecord.reference, PaymentRecord.row_hash).where(
                 PaymentRecord.client_id == client_id, PaymentRecord.reference.in_(part)
             )
-            out.update(dict(self.session.execute(query).tuples()))
+            out.update({ref: digest for ref, digest in self.session.execute(query)})
         return out
 
     def add(self, **values: Any) -> PaymentRecord:

@@ -1,0 +1,1 @@
+"""Analytics: reports and measures computed over the store."""

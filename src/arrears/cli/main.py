@@ -1,0 +1,75 @@
+"""``arrears``: the command-line entry point.
+
+Errors a user can cause are printed as one line on standard error with a
+non-zero exit code; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from arrears.cli.commands import clients, db, demo, imports, report
+from arrears.errors import ArrearsError
+
+app = typer.Typer(
+    name="arrears",
+    help="arrears — an open-source collections platform (催收管理系统).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(clients.app, name="clients")
+app.add_typer(imports.app, name="import")
+app.add_typer(report.app, name="report")
+app.command("demo")(demo.demo)
+app.add_typer(db.audit_app, name="audit")
+app.add_typer(imports.mappings_app, name="mappings")
+
+_state = {"debug": False}
+
+
+@app.callback()
+def main(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+) -> None:
+    """Turn overdue debts into compliant, prioritised collection work."""
+    _state["debug"] = debug
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (used by the console script)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        app(args=args, prog_name="arrears", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        return 1
+    except ArrearsError as exc:
+        if debug:
+            raise
+        typer.echo(f"error: {exc.message}", err=True)
+        return 2
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                   err=True)
+        return 1
+    return 0
+
+
+def entry() -> None:
+    sys.exit(run())

@@ -1,0 +1,361 @@
+"""Applying validated import rows to the store (one batch, one transaction).
+
+The import task (``tasks.py``) reads and validates a file batch by batch and
+hands each batch's valid rows to :func:`apply_accounts` or
+:func:`apply_payments`. These functions never commit: the task commits after
+each batch, so a crash loses at most the batch in flight, and running the
+same import again finishes it without doing anything twice.
+
+Counting: a row is *inserted* when it creates an account, invoice or payment,
+*updated* when it changes a stored value, and *unchanged* otherwise. Creations
+are audited once per batch (the import id and the refs); every update is
+audited per record with its values before and after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from arrears.ingest.debtors import SOURCE_CONFIDENCE, DebtorResolver, Draft, display, source_of
+from arrears.ingest.rows import AccountRow
+from arrears.kit.crypto import FieldCipher
+from arrears.store.repositories.audit import AuditEvent
+from arrears.store.uow import UnitOfWork
+
+
+@dataclass
+class BatchCounts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def add(self, other: BatchCounts) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.rejected += other.rejected
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who is importing what, where and when."""
+
+    uow: UnitOfWork
+    client_id: int
+    import_id: int
+    at: datetime
+    actor: str
+
+
+def account_values(row: AccountRow) -> dict[str, Any]:
+    """Account columns a row sets (invoice rows set the balance via invoices)."""
+    values: dict[str, Any] = {
+        "product": row.product,
+        "currency": row.currency,
+        "opened_on": row.opened_on,
+        "charged_off_on": row.charged_off_on,
+        "last_payment_on": row.last_payment_on,
+        "last_payment_minor": row.last_payment_amount,
+        "jurisdiction": row.jurisdiction,
+        "source": source_of(row),
+    }
+    if row.invoice_no is None:
+        values.update(
+            original_minor=row.original_amount,
+            principal_minor=row.principal,
+            interest_minor=row.interest,
+            fees_minor=row.fees,
+            costs_minor=row.costs,
+            due_on=row.due_on,
+        )
+    return values
+
+
+def apply_accounts(ctx: Context, rows: list[AccountRow], cipher: FieldCipher) -> BatchCounts:
+    """Insert or update the accounts, debtors, contacts and invoices of a batch."""
+    counts = BatchCounts()
+    refs = [r.account_ref for r in rows]
+    known = ctx.uow.accounts.known(ctx.client_id, refs)
+    resolver = DebtorResolver(ctx.uow, ctx.client_id, cipher, ctx.import_id, ctx.at)
+    new_rows = [r for r in rows if r.account_ref not in known]
+    resolver.prefetch(new_rows)
+    resolver.load_existing([k.debtor_id for k in known.values()])
+
+    firsts: dict[str, AccountRow] = {}
+    debtor_of: dict[str, Draft | int] = {}
+    for row in new_rows:
+        if row.account_ref not in firsts:
+            firsts[row.account_ref] = row
+            debtor_of[row.account_ref] = resolver.resolve(row)
+    for row in rows:
+        if row.account_ref in known:
+            resolver.reconcile(known[row.account_ref].debtor_id, row)
+
+    _write_debtors(ctx, resolver, cipher)
+    account_ids = _insert_accounts(ctx, firsts, debtor_of)
+    account_ids.update({ref: k.id for ref, k in known.items()})
+    debtor_ids = {ref: _debtor_id(d) for ref, d in debtor_of.items()}
+    debtor_ids.update({ref: k.debtor_id for ref, k in known.items()})
+
+    new_contacts = _write_contacts(ctx, rows, debtor_ids)
+    changed_accounts = _update_accounts(ctx, [r for r in rows if r.account_ref in known], known)
+    invoice_outcome = _write_invoices(ctx, rows, account_ids)
+    changed_debtors = set(resolver.result.updates) | resolver.result.conflicted | new_contacts
+
+    for row in rows:
+        counts.add(
+            _outcome(
+                row,
+                firsts,
+                invoice_outcome,
+                changed_accounts,
+                debtor_ids[row.account_ref] in changed_debtors,
+            )
+        )
+    _touch_hashes(ctx, rows, known)
+    return counts
+
+
+def _outcome(
+    row: AccountRow,
+    firsts: dict[str, AccountRow],
+    invoice_outcome: dict[int, str],
+    changed_accounts: set[str],
+    debtor_changed: bool,
+) -> BatchCounts:
+    """How one row counts in the summary."""
+    if row.invoice_no is not None:
+        state = invoice_outcome[row.row]
+    elif firsts.get(row.account_ref) is row:
+        state = "inserted"
+    else:
+        state = "unchanged"
+    if state == "unchanged" and (row.account_ref in changed_accounts or debtor_changed):
+        state = "updated"
+    return BatchCounts(**{state: 1})
+
+
+def _debtor_id(debtor: Draft | int) -> int:
+    if isinstance(debtor, Draft):
+        assert debtor.id is not None
+        return debtor.id
+    return debtor
+
+
+def _write_debtors(ctx: Context, resolver: DebtorResolver, cipher: FieldCipher) -> None:
+    result = resolver.result
+    rows = []
+    for draft in result.drafts:
+        enc = cipher.encrypt(draft.national_id) if draft.national_id else None
+        rows.append(
+            {
+                "client_id": ctx.client_id,
+                "national_id_enc": enc,
+                "risk_flags": [],
+                "has_conflicts": bool(draft.values.get("has_conflicts")),
+                "import_id": ctx.import_id,
+                "created_at": ctx.at,
+                "updated_at": ctx.at,
+                **draft.values,
+            }
+        )
+    for draft, new_id in zip(result.drafts, ctx.uow.debtors.insert_many(rows), strict=True):
+        draft.id = new_id
+        result.facts.extend({**fact, "debtor_id": new_id} for fact in draft.facts)
+    ctx.uow.debtors.add_facts(result.facts)
+    ctx.uow.debtors.flag_conflicts(result.conflicted, ctx.at)
+    _update_debtors(ctx, resolver)
+
+
+def _update_debtors(ctx: Context, resolver: DebtorResolver) -> None:
+    events = []
+    for debtor_id, changes in resolver.result.updates.items():
+        before = resolver.uow.debtors.get_many([debtor_id])[debtor_id]
+        ctx.uow.debtors.update(debtor_id, {**changes, "updated_at": ctx.at})
+        shown = [k for k in changes if k not in ("national_id_enc", "name_key")]
+        events.append(
+            AuditEvent(
+                occurred_at=ctx.at,
+                actor=ctx.actor,
+                action="debtor.updated",
+                entity="debtor",
+                entity_id=str(debtor_id),
+                before={k: _shown(k, before.get(k), before) for k in shown},
+                after={k: _shown(k, changes[k], changes) for k in shown},
+            )
+        )
+    ctx.uow.audit.append_many(events)
+
+
+def _shown(name: str, value: Any, values: dict[str, Any]) -> Any:
+    if name == "national_id_index":
+        return display(name, value, values.get("national_id_last4"))
+    return value
+
+
+def _insert_accounts(
+    ctx: Context, firsts: dict[str, AccountRow], debtor_of: dict[str, Draft | int]
+) -> dict[str, int]:
+    rows = []
+    for ref, row in firsts.items():
+        values = account_values(row)
+        values.setdefault("principal_minor", 0)
+        values.setdefault("interest_minor", 0)
+        values.setdefault("fees_minor", 0)
+        values.setdefault("costs_minor", 0)
+        values.setdefault("due_on", row.due_on)
+        rows.append(
+            {
+                **values,
+                "client_id": ctx.client_id,
+                "account_ref": ref,
+                "debtor_id": _debtor_id(debtor_of[ref]),
+                "credit_minor": 0,
+                "status": "active",
+                "holds": [],
+                "row_hash": row.row_hash,
+                "import_id": ctx.import_id,
+                "created_at": ctx.at,
+                "updated_at": ctx.at,
+            }
+        )
+    ids = ctx.uow.accounts.insert_many(rows)
+    if ids:
+        ctx.uow.audit.append(
+            AuditEvent(
+                occurred_at=ctx.at,
+                actor=ctx.actor,
+                action="accounts.created",
+                entity="import",
+                entity_id=str(ctx.import_id),
+                after={
+                    "count": len(ids),
+                    "first_ref": rows[0]["account_ref"],
+                    "last_ref": rows[-1]["account_ref"],
+                },
+            )
+        )
+    return dict(zip(firsts, ids, strict=True))
+
+
+def _write_contacts(ctx: Context, rows: list[AccountRow], debtor_ids: dict[str, int]) -> set[int]:
+    """Upsert every contact point; returns debtors that gained a new one."""
+    wanted: dict[tuple[int, str, str], dict[str, Any]] = {}
+    for row in rows:
+        source = source_of(row)
+        for contact in row.contacts:
+            key = (debtor_ids[row.account_ref], contact.kind, contact.value)
+            wanted.setdefault(
+                key,
+                {
+                    "debtor_id": key[0],
+                    "kind": contact.kind,
+                    "value": contact.value,
+                    "line_type": contact.line_type,
+                    "region": contact.region,
+                    "time_zones": list(contact.time_zones),
+                    "verified": False,
+                    "consents": {},
+                    "do_not_contact": False,
+                    "preferred": False,
+                    "source": source,
+                    "confidence": SOURCE_CONFIDENCE.get(source, 50),
+                    "import_id": ctx.import_id,
+                    "first_seen_at": ctx.at,
+                    "last_seen_at": ctx.at,
+                },
+            )
+    existing = {
+        (c.debtor_id, c.kind, c.value)
+        for (c,) in ctx.uow.debtors.contacts_of({k[0] for k in wanted})
+    }
+    fresh = [v for k, v in wanted.items() if k not in existing]
+    ctx.uow.debtors.upsert_contacts(list(wanted.values()))
+    return {v["debtor_id"] for v in fresh}
+
+
+def _update_accounts(ctx: Context, rows: list[AccountRow], known: dict[str, Any]) -> set[str]:
+    """Apply changed values of known accounts; returns the refs that changed."""
+    stored = ctx.uow.accounts.get_many([known[r.account_ref].id for r in rows])
+    changed: set[str] = set()
+    events = []
+    for row in rows:
+        account_id = known[row.account_ref].id
+        current = stored[account_id]
+        diff = {k: v for k, v in account_values(row).items() if current.get(k) != v}
+        if not diff:
+            continue
+        ctx.uow.accounts.update_many([{"id": account_id, **diff, "updated_at": ctx.at}])
+        events.append(
+            AuditEvent(
+                occurred_at=ctx.at,
+                actor=ctx.actor,
+                action="account.updated",
+                entity="account",
+                entity_id=str(account_id),
+                before={k: current.get(k) for k in diff},
+                after=diff,
+            )
+        )
+        current.update(diff)
+        changed.add(row.account_ref)
+    ctx.uow.audit.append_many(events)
+    return changed
+
+
+def _write_invoices(
+    ctx: Context, rows: list[AccountRow], account_ids: dict[str, int]
+) -> dict[int, str]:
+    """Insert or update invoices; returns row number -> inserted|updated|unchanged."""
+    invoice_rows = [r for r in rows if r.invoice_no]
+    if not invoice_rows:
+        return {}
+    known = ctx.uow.accounts.known_invoices({account_ids[r.account_ref] for r in invoice_rows})
+    outcome: dict[int, str] = {}
+    inserts: dict[tuple[int, str], dict[str, Any]] = {}
+    for row in invoice_rows:
+        assert row.invoice_no is not None
+        key = (account_ids[row.account_ref], row.invoice_no)
+        values = {
+            "issued_on": row.invoice_date,
+            "due_on": row.due_on,
+            "amount_minor": row.original_amount or row.principal,
+            "open_minor": row.principal,
+            "row_hash": row.row_hash,
+        }
+        if key in known:
+            invoice_id, digest = known[key]
+            outcome[row.row] = "unchanged" if digest == row.row_hash else "updated"
+            if digest != row.row_hash:
+                ctx.uow.accounts.update_invoice(invoice_id, {**values, "updated_at": ctx.at})
+        elif key in inserts:
+            outcome[row.row] = "unchanged"  # the same invoice twice in one batch
+        else:
+            outcome[row.row] = "inserted"
+            inserts[key] = {
+                "account_id": key[0],
+                "invoice_no": key[1],
+                "import_id": ctx.import_id,
+                "created_at": ctx.at,
+                "updated_at": ctx.at,
+                **values,
+            }
+    ctx.uow.accounts.insert_invoices(list(inserts.values()))
+    ctx.uow.accounts.roll_up_invoices({k[0] for k in known} | {k[0] for k in inserts}, ctx.at)
+    return outcome
+
+
+def _touch_hashes(ctx: Context, rows: list[AccountRow], known: dict[str, Any]) -> None:
+    pairs = [
+        (known[r.account_ref].id, r.row_hash)
+        for r in rows
+        if r.account_ref in known and r.invoice_no is None
+    ]
+    ctx.uow.accounts.touch_hashes(pairs, ctx.at)
+
+
+def today(at: datetime) -> date:
+    return at.date()

@@ -1,0 +1,337 @@
+"""The import task: a file in, every row landed or rejected, a summary out.
+
+The file is streamed in batches (memory stays bounded whatever its size). For
+each batch the task
+
+1. projects the rows onto the canonical columns and hashes them, and skips
+   rows whose hash equals the one stored for their account or payment
+   (re-importing an unchanged file therefore reads it and does nothing else);
+2. validates and normalises the other rows — in worker processes for large
+   files, overlapping with the writing of the previous batch;
+3. writes the valid rows and the rejections, and commits.
+
+A dry run does the same inside one transaction and rolls it back. If the task
+fails, the import is marked failed with the reason; running it again finishes
+the work without duplicating anything, because every write is keyed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from arrears.errors import ArrearsError, NotFound
+from arrears.ingest.mapping import HeaderPlan, Mapping, load_mapping, plan_headers, project
+from arrears.ingest.payments import apply_payments
+from arrears.ingest.readers import RawRow, TableReader, open_table
+from arrears.ingest.rejects import RejectWriter
+from arrears.ingest.rows import AccountRow, PaymentRow, Rejection, raw_row_hash, validate_batch
+from arrears.ingest.service import BatchCounts, Context, apply_accounts
+from arrears.kit.crypto import FieldCipher
+from arrears.store.repositories.audit import AuditEvent
+from arrears.store.uow import UnitOfWork
+
+KINDS = ("accounts", "payments")
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    kind: str
+    path: Path
+    client: str
+    mapping: str | None = None
+    dry_run: bool = False
+    actor: str = "cli"
+    batch_size: int = 20_000
+    workers: int = 0  # 0 or 1: validate in this process
+
+
+@dataclass
+class ImportSummary:
+    kind: str
+    client: str
+    file: str
+    dry_run: bool
+    import_id: int | None = None
+    read: int = 0
+    counts: BatchCounts = field(default_factory=BatchCounts)
+    reject_file: Path | None = None
+    rejected_rows_file: Path | None = None
+    ignored_columns: list[str] = field(default_factory=list)
+    encoding: str | None = None
+
+    @property
+    def balanced(self) -> bool:
+        c = self.counts
+        return self.read == c.inserted + c.updated + c.unchanged + c.rejected
+
+
+@dataclass
+class _Batch:
+    """One batch on its way through the pipeline."""
+
+    raw: dict[int, list[str | None]]
+    todo: list[RawRow]
+    problems: dict[int, str]
+    early: list[list[Rejection]]
+    unchanged: int
+    result: Future[list[Any]] | list[Any] | None = None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def run_import(
+    request: ImportRequest,
+    *,
+    uow_factory: Callable[[], UnitOfWork],
+    cipher: FieldCipher,
+    reject_dir: Path,
+    clock: Callable[[], datetime],
+    progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Import one file for one client; see the module docstring."""
+    if request.kind not in KINDS:
+        raise ArrearsError(f"unknown import kind '{request.kind}' (accounts or payments)")
+    if not request.path.is_file():
+        raise NotFound(f"{request.path}: no such file")
+    mapping = load_mapping(request.mapping) if request.mapping else None
+    with _open(request, mapping) as reader, uow_factory() as uow:
+        plan = plan_headers(reader.headers, mapping, request.kind)
+        client = uow.clients.get_by_code(request.client)
+        if client is None:
+            raise NotFound(
+                f"unknown client '{request.client}': create it with `arrears clients add`"
+            )
+        summary = ImportSummary(
+            kind=request.kind,
+            client=request.client,
+            file=str(request.path),
+            dry_run=request.dry_run,
+            ignored_columns=list(plan.ignored),
+            encoding=reader.encoding,
+        )
+        at = clock()
+        import_id = uow.imports.start(
+            client_id=client.id,
+            kind=request.kind,
+            file_name=str(request.path),
+            file_sha256=file_sha256(request.path),
+            mapping=request.mapping,
+            actor=request.actor,
+            dry_run=request.dry_run,
+            started_at=at,
+        )
+        if not request.dry_run:
+            uow.commit()
+        summary.import_id = None if request.dry_run else import_id
+        ctx = Context(uow=uow, client_id=client.id, import_id=import_id, at=at, actor=request.actor)
+        stem = (
+            f"import-{import_id}-{request.path.stem}"
+            if not request.dry_run
+            else (f"dry-run-{request.path.stem}")
+        )
+        try:
+            with RejectWriter(reject_dir, stem, reader.headers) as rejects:
+                _pipeline(request, reader, plan, ctx, cipher, rejects, summary, progress)
+            summary.reject_file = rejects.path
+            summary.rejected_rows_file = rejects.rows_path if rejects.rows else None
+        except BaseException as exc:
+            uow.rollback()
+            if not request.dry_run:
+                _mark_failed(uow, import_id, clock(), exc)
+            raise
+        _finish(uow, ctx, summary, clock())
+        if request.dry_run:
+            uow.rollback()
+        else:
+            uow.commit()
+        return summary
+
+
+def _open(request: ImportRequest, mapping: Mapping | None) -> TableReader:
+    formats = mapping.formats if mapping else None
+    return open_table(
+        request.path,
+        encoding=formats.encoding if formats else None,
+        delimiter=formats.delimiter if formats else None,
+        sheet=formats.sheet if formats else None,
+    )
+
+
+def _pipeline(
+    request: ImportRequest,
+    reader: TableReader,
+    plan: HeaderPlan,
+    ctx: Context,
+    cipher: FieldCipher,
+    rejects: RejectWriter,
+    summary: ImportSummary,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Prepare batch n+1 (and validate it in a worker) while writing batch n."""
+    seen: dict[str, int] = {}
+    pool: Executor | None = None
+    pending: _Batch | None = None
+    try:
+        for index, rows in enumerate(reader.batches(request.batch_size)):
+            if pool is None and index >= 1 and request.workers > 1:
+                pool = ProcessPoolExecutor(
+                    request.workers, mp_context=multiprocessing.get_context("forkserver")
+                )
+            batch = _prepare(request.kind, rows, plan, reader, ctx, seen)
+            summary.read += len(rows)
+            batch.result = _validate(pool, request.kind, plan, batch)
+            if pending is not None:
+                _write(request, pending, ctx, cipher, rejects, summary)
+                if progress:
+                    progress(summary.read)
+            pending = batch
+        if pending is not None:
+            _write(request, pending, ctx, cipher, rejects, summary)
+            if progress:
+                progress(summary.read)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _prepare(
+    kind: str,
+    rows: list[RawRow],
+    plan: HeaderPlan,
+    reader: TableReader,
+    ctx: Context,
+    seen: dict[str, int],
+) -> _Batch:
+    """Hash rows, set aside the unchanged ones and the in-file duplicates."""
+    raw = {number: values for number, values in rows}
+    hashes: dict[int, tuple[str, str | None, bool]] = {}
+    for number, values in rows:
+        canonical = project(plan, values)
+        key = canonical.get("account_ref" if kind == "accounts" else "reference") or ""
+        hashes[number] = (raw_row_hash(canonical), key, bool(canonical.get("invoice_no")))
+    if kind == "accounts":
+        stored = {
+            ref: k.row_hash
+            for ref, k in ctx.uow.accounts.known(
+                ctx.client_id, [h[1] for h in hashes.values()]
+            ).items()
+        }
+    else:
+        stored = ctx.uow.payments.known(ctx.client_id, [h[1] for h in hashes.values()])
+    batch = _Batch(raw=raw, todo=[], problems={}, early=[], unchanged=0)
+    for number, values in rows:
+        digest, key, is_invoice = hashes[number]
+        if kind == "accounts" and key and not is_invoice:
+            if key in seen:
+                batch.early.append(
+                    [Rejection(number, "account_ref", key, f"account_ref repeats row {seen[key]}")]
+                )
+                continue
+            seen[key] = number
+        if key and not is_invoice and stored.get(key) == digest:
+            batch.unchanged += 1
+            continue
+        batch.todo.append((number, values))
+        if number in reader.row_problems:
+            batch.problems[number] = reader.row_problems[number]
+    return batch
+
+
+def _validate(pool: Executor | None, kind: str, plan: HeaderPlan, batch: _Batch) -> Any:
+    if pool is None:
+        return validate_batch(kind, plan, batch.todo, batch.problems)
+    return pool.submit(validate_batch, kind, plan, batch.todo, batch.problems)
+
+
+def _write(
+    request: ImportRequest,
+    batch: _Batch,
+    ctx: Context,
+    cipher: FieldCipher,
+    rejects: RejectWriter,
+    summary: ImportSummary,
+) -> None:
+    results = batch.result.result() if isinstance(batch.result, Future) else batch.result
+    assert results is not None
+    valid: list[Any] = []
+    for problems in batch.early:
+        rejects.reject(problems, batch.raw[problems[0].row])
+    for result in results:
+        if isinstance(result, list):
+            rejects.reject(result, batch.raw[result[0].row])
+        else:
+            valid.append(result)
+    counts = BatchCounts(unchanged=batch.unchanged, rejected=len(batch.early))
+    counts.rejected += sum(1 for r in results if isinstance(r, list))
+    if request.kind == "accounts":
+        counts.add(apply_accounts(ctx, _accounts(valid), cipher))
+    else:
+        written, refused = apply_payments(ctx, _payments(valid))
+        counts.add(written)
+        for row, problem in refused:
+            rejects.reject([problem], batch.raw[row.row])
+        counts.rejected += len(refused)
+    summary.counts.add(counts)
+    if not request.dry_run:
+        ctx.uow.commit()
+    else:
+        ctx.uow.session.flush()
+
+
+def _accounts(rows: list[Any]) -> list[AccountRow]:
+    return [r for r in rows if isinstance(r, AccountRow)]
+
+
+def _payments(rows: list[Any]) -> list[PaymentRow]:
+    return [r for r in rows if isinstance(r, PaymentRow)]
+
+
+def _finish(uow: UnitOfWork, ctx: Context, summary: ImportSummary, at: datetime) -> None:
+    c = summary.counts
+    values = {
+        "status": "done",
+        "rows_read": summary.read,
+        "rows_inserted": c.inserted,
+        "rows_updated": c.updated,
+        "rows_unchanged": c.unchanged,
+        "rows_rejected": c.rejected,
+        "reject_file": str(summary.reject_file) if summary.reject_file else None,
+    }
+    uow.imports.finish(ctx.import_id, at=at, **values)
+    uow.audit.append(
+        AuditEvent(
+            occurred_at=at,
+            actor=ctx.actor,
+            action=f"import.{summary.kind}",
+            entity="import",
+            entity_id=str(ctx.import_id),
+            after={**values, "file": summary.file, "client": summary.client},
+        )
+    )
+
+
+def _mark_failed(uow: UnitOfWork, import_id: int, at: datetime, exc: BaseException) -> None:
+    reason = str(exc) or type(exc).__name__
+    uow.imports.finish(import_id, at=at, status="failed", error=reason[:2000])
+    uow.commit()
+
+
+def iter_summary_lines(summary: ImportSummary) -> Iterator[str]:
+    c = summary.counts
+    yield (
+        f"read {summary.read} = inserted {c.inserted} + updated {c.updated}"
+        f" + unchanged {c.unchanged} + rejected {c.rejected}"
+    )

@@ -1,0 +1,1 @@
+"""Payments: recording money received, allocating it, and undoing it."""

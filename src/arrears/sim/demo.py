@@ -1,0 +1,60 @@
+"""Load the demo portfolio through the same import path as users' files.
+
+``arrears demo`` generates the files (``sim.portfolio``), creates the demo
+clients when they are missing, and imports every file with
+``ingest.tasks.run_import`` — exactly what a user's ``arrears import`` does.
+Running it again re-imports the same files and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from arrears.ingest.tasks import ImportRequest, ImportSummary, run_import
+from arrears.kit.crypto import FieldCipher
+from arrears.sim.portfolio import DemoManifest, generate_demo
+from arrears.store.repositories.audit import AuditEvent
+from arrears.store.uow import UnitOfWork
+
+
+def ensure_clients(manifest: DemoManifest, uow_factory: Callable[[], UnitOfWork],
+                   at: datetime) -> None:
+    with uow_factory() as uow:
+        for client in manifest.clients:
+            if uow.clients.get_by_code(client.code) is None:
+                record = uow.clients.add(code=client.code, name=client.name, at=at,
+                                         jurisdiction=client.jurisdiction,
+                                         currency=client.currency)
+                uow.audit.append(AuditEvent(at, "demo", "client.created", "client",
+                                            str(record.id), after={"code": client.code}))
+        uow.commit()
+
+
+def load_demo(
+    *,
+    out_dir: Path,
+    accounts: int,
+    seed: int,
+    as_of: date,
+    uow_factory: Callable[[], UnitOfWork],
+    cipher: FieldCipher,
+    reject_dir: Path,
+    clock: Callable[[], datetime],
+    workers: int = 0,
+    on_file: Callable[[ImportSummary], None] | None = None,
+) -> list[ImportSummary]:
+    """Generate and import the demo portfolio; returns one summary per file."""
+    manifest = generate_demo(out_dir, accounts=accounts, seed=seed, as_of=as_of)
+    ensure_clients(manifest, uow_factory, clock())
+    summaries = []
+    for demo_file in manifest.files:
+        request = ImportRequest(kind=demo_file.kind, path=demo_file.path, client=demo_file.client,
+                                mapping=demo_file.mapping, actor="demo", workers=workers)
+        summary = run_import(request, uow_factory=uow_factory, cipher=cipher,
+                             reject_dir=reject_dir, clock=clock)
+        summaries.append(summary)
+        if on_file:
+            on_file(summary)
+    return summaries

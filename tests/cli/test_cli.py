@@ -1,0 +1,123 @@
+"""The command line end to end on a fresh database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from arrears.cli.main import run
+from tests.ingest.helpers import ACCOUNT_HEADERS, account, write_csv
+
+pytestmark = pytest.mark.db
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+class TestCommandLine:
+    def test_a_user_creates_a_client_imports_a_file_and_reads_the_ageing(
+        self, cli_env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ):
+        assert cli(capsys, "db", "upgrade")[0] == 0
+        assert cli(capsys, "clients", "add", "acme", "--name", "Acme", "--currency", "USD")[0] == 0
+        path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [
+            account("A1", due_on="2026-11-10"), account("A2", due_on="2026-06-01"),
+            account("A3", principal="nope")])
+        code, out, _ = cli(capsys, "import", "accounts", str(path), "--client", "acme")
+        assert code == 0
+        assert "read 3 = inserted 2 + updated 0 + unchanged 0 + rejected 1" in out
+        code, out, _ = cli(capsys, "report", "aging", "--as-of", "2026-11-20", "--format", "csv")
+        assert code == 0
+        table = {r["bucket"]: r for r in csv.DictReader(io.StringIO(out))}
+        assert table["1-30"]["accounts"] == "1" and table["1-30"]["balance"] == "1249.56"
+        assert table["121-180"]["accounts"] == "1"
+        assert table["current"]["accounts"] == "0"
+        code, out, _ = cli(capsys, "report", "aging", "--as-of", "2026-11-20")
+        assert code == 0 and "$1,249.56" in out
+        code, out, _ = cli(capsys, "audit", "verify")
+        assert code == 0 and "intact" in out
+
+    def test_the_ageing_report_can_be_written_as_xlsx(
+        self, cli_env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ):
+        cli(capsys, "clients", "add", "acme", "--name", "Acme")
+        cli(capsys, "import", "accounts",
+            str(write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [account("A1")])),
+            "--client", "acme")
+        target = tmp_path / "aging.xlsx"
+        code, _, _ = cli(capsys, "report", "aging", "--scheme", "m", "--format", "xlsx",
+                         "-o", str(target))
+        assert code == 0
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(target).active
+        assert sheet is not None
+        labels = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        assert labels[:2] == ["M0", "M1"] and labels[-1] == "M7+"
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["import", "accounts", "missing.csv", "--client", "acme"], "no such file"),
+            (["import", "accounts", "{file}", "--client", "ghost"], "unknown client 'ghost'"),
+            (["import", "accounts", "{file}", "--client", "acme", "--mapping", "no-such"],
+             "no-such"),
+            (["report", "aging", "--as-of", "yesterday"], "--as-of must be a date"),
+            (["report", "aging", "--scheme", "weekly"], "weekly"),
+            (["clients", "add", "acme", "--name", "Again"], "exists already"),
+        ],
+    )
+    def test_mistakes_get_one_clear_line_and_a_non_zero_exit(
+        self, cli_env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        args: list[str], message: str
+    ):
+        cli(capsys, "clients", "add", "acme", "--name", "Acme")
+        path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [account("A1")])
+        code, _, err = cli(capsys, *(a.replace("{file}", str(path)) for a in args))
+        assert code != 0
+        assert message in err
+        assert "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1
+
+    def test_a_dry_run_from_the_command_line_writes_nothing(
+        self, cli_env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ):
+        cli(capsys, "clients", "add", "acme", "--name", "Acme")
+        path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [account("A1")])
+        code, out, _ = cli(capsys, "import", "accounts", str(path), "--client", "acme",
+                           "--dry-run")
+        assert code == 0 and "dry run" in out
+        code, out, _ = cli(capsys, "clients", "list")
+        assert "0 accounts" in out
+
+
+class TestDemo:
+    def test_the_demo_loads_every_file_through_the_import_and_prints_the_ageing(
+        self, cli_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+    ):
+        code, out, err = cli(capsys, "demo", "--accounts", "400", "--as-of", "2026-11-20")
+        assert code == 0, err
+        assert out.count("read ") >= 8
+        assert "Ageing as of 2026-11-20" in out
+        code, out, _ = cli(capsys, "clients", "list")
+        assert out.count("accounts") == 4
+        code, out, _ = cli(capsys, "demo", "--accounts", "400", "--as-of", "2026-11-20",
+                           "--no-report")
+        assert code == 0
+        assert "inserted 0 + updated 0" in out
+
+
+def test_the_installed_console_script_explains_every_command():
+    result = subprocess.run([sys.executable, "-m", "arrears", "--help"], capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0
+    for command in ("db", "clients", "import", "report", "demo", "audit", "mappings"):
+        assert command in result.stdout
