@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.ingest.helpers import ACCOUNT_HEADERS, account, write_csv
 
 from arrears.cli.main import run
-from tests.ingest.helpers import ACCOUNT_HEADERS, account, write_csv
 
 pytestmark = pytest.mark.db
 
@@ -28,9 +28,15 @@ class TestCommandLine:
     ):
         assert cli(capsys, "db", "upgrade")[0] == 0
         assert cli(capsys, "clients", "add", "acme", "--name", "Acme", "--currency", "USD")[0] == 0
-        path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [
-            account("A1", due_on="2026-11-10"), account("A2", due_on="2026-06-01"),
-            account("A3", principal="nope")])
+        path = write_csv(
+            tmp_path / "a.csv",
+            ACCOUNT_HEADERS,
+            [
+                account("A1", due_on="2026-11-10"),
+                account("A2", due_on="2026-06-01"),
+                account("A3", principal="nope"),
+            ],
+        )
         code, out, _ = cli(capsys, "import", "accounts", str(path), "--client", "acme")
         assert code == 0
         assert "read 3 = inserted 2 + updated 0 + unchanged 0 + rejected 1" in out
@@ -49,12 +55,18 @@ class TestCommandLine:
         self, cli_env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ):
         cli(capsys, "clients", "add", "acme", "--name", "Acme")
-        cli(capsys, "import", "accounts",
+        cli(
+            capsys,
+            "import",
+            "accounts",
             str(write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [account("A1")])),
-            "--client", "acme")
+            "--client",
+            "acme",
+        )
         target = tmp_path / "aging.xlsx"
-        code, _, _ = cli(capsys, "report", "aging", "--scheme", "m", "--format", "xlsx",
-                         "-o", str(target))
+        code, _, _ = cli(
+            capsys, "report", "aging", "--scheme", "m", "--format", "xlsx", "-o", str(target)
+        )
         assert code == 0
         from openpyxl import load_workbook
 
@@ -68,16 +80,22 @@ class TestCommandLine:
         [
             (["import", "accounts", "missing.csv", "--client", "acme"], "no such file"),
             (["import", "accounts", "{file}", "--client", "ghost"], "unknown client 'ghost'"),
-            (["import", "accounts", "{file}", "--client", "acme", "--mapping", "no-such"],
-             "no-such"),
+            (
+                ["import", "accounts", "{file}", "--client", "acme", "--mapping", "no-such"],
+                "no-such",
+            ),
             (["report", "aging", "--as-of", "yesterday"], "--as-of must be a date"),
             (["report", "aging", "--scheme", "weekly"], "weekly"),
             (["clients", "add", "acme", "--name", "Again"], "exists already"),
         ],
     )
     def test_mistakes_get_one_clear_line_and_a_non_zero_exit(
-        self, cli_env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        args: list[str], message: str
+        self,
+        cli_env: dict[str, str],
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        args: list[str],
+        message: str,
     ):
         cli(capsys, "clients", "add", "acme", "--name", "Acme")
         path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [account("A1")])
@@ -92,8 +110,7 @@ class TestCommandLine:
     ):
         cli(capsys, "clients", "add", "acme", "--name", "Acme")
         path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [account("A1")])
-        code, out, _ = cli(capsys, "import", "accounts", str(path), "--client", "acme",
-                           "--dry-run")
+        code, out, _ = cli(capsys, "import", "accounts", str(path), "--client", "acme", "--dry-run")
         assert code == 0 and "dry run" in out
         code, out, _ = cli(capsys, "clients", "list")
         assert "0 accounts" in out
@@ -109,15 +126,17 @@ class TestDemo:
         assert "Ageing as of 2026-11-20" in out
         code, out, _ = cli(capsys, "clients", "list")
         assert out.count("accounts") == 4
-        code, out, _ = cli(capsys, "demo", "--accounts", "400", "--as-of", "2026-11-20",
-                           "--no-report")
+        code, out, _ = cli(
+            capsys, "demo", "--accounts", "400", "--as-of", "2026-11-20", "--no-report"
+        )
         assert code == 0
         assert "inserted 0 + updated 0" in out
 
 
 def test_the_installed_console_script_explains_every_command():
-    result = subprocess.run([sys.executable, "-m", "arrears", "--help"], capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "arrears", "--help"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0
     for command in ("db", "clients", "import", "report", "demo", "audit", "mappings"):
         assert command in result.stdout

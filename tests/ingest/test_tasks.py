@@ -6,25 +6,33 @@ import csv
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import Engine, text
+from tests.ingest.helpers import ACCOUNT_HEADERS, account, add_client, counts, do_import, write_csv
 
 from arrears.errors import NotFound
 from arrears.kit.crypto import FieldCipher
 from arrears.store.uow import UnitOfWork
-from tests.ingest.helpers import ACCOUNT_HEADERS, account, add_client, counts, do_import, write_csv
 
 pytestmark = pytest.mark.db
 
 # A Chinese debtor: the id's birth date, a province, no US phone.
-CN = {"country": "CN", "region": "广东", "city": "深圳", "birth_date": "", "phones": "",
-      "postal_code": "518000"}
+CN = {
+    "country": "CN",
+    "region": "广东",
+    "city": "深圳",
+    "birth_date": "",
+    "phones": "",
+    "postal_code": "518000",
+}
 
 
 @pytest.fixture
-def env(uow_factory: Callable[[], UnitOfWork], cipher: FieldCipher,
-        clock: Callable[[], datetime]) -> dict[str, object]:
+def env(
+    uow_factory: Callable[[], UnitOfWork], cipher: FieldCipher, clock: Callable[[], datetime]
+) -> dict[str, object]:
     add_client(uow_factory, clock)
     return {"uow_factory": uow_factory, "cipher": cipher, "clock": clock}
 
@@ -41,27 +49,49 @@ def rows(engine: Engine, sql: str, **params: object) -> list[tuple[object, ...]]
 
 class TestAFirstImport:
     def test_every_row_lands_with_normalised_values(self, tmp_path: Path, env, engine: Engine):
-        path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [
-            account("A1"),
-            account("A2", name="Li Lei", phones="+86 138 0013 8000", birth_date="1949/12/31",
-                    principal="¥2,000.00", currency="CNY", country="CN", region="广东",
-                    city="深圳", national_id="11010519491231002X", emails=""),
-        ])
+        path = write_csv(
+            tmp_path / "a.csv",
+            ACCOUNT_HEADERS,
+            [
+                account("A1"),
+                account(
+                    "A2",
+                    name="Li Lei",
+                    phones="+86 138 0013 8000",
+                    birth_date="1949/12/31",
+                    principal="¥2,000.00",
+                    currency="CNY",
+                    country="CN",
+                    region="广东",
+                    city="深圳",
+                    national_id="11010519491231002X",
+                    emails="",
+                ),
+            ],
+        )
         summary = do_import(path, **env)
         assert counts(summary) == (2, 0, 0, 0)
-        assert rows(engine, "SELECT account_ref, principal_minor, interest_minor, fees_minor,"
-                            " currency FROM accounts ORDER BY account_ref") == [
-            ("A1", 123456, 1000, 500, "USD"), ("A2", 200000, 1000, 500, "CNY")]
-        phones = rows(engine, "SELECT value, kind FROM contact_points WHERE kind != 'email'"
-                              " AND kind != 'address' ORDER BY value")
+        assert rows(
+            engine,
+            "SELECT account_ref, principal_minor, interest_minor, fees_minor,"
+            " currency FROM accounts ORDER BY account_ref",
+        ) == [("A1", 123456, 1000, 500, "USD"), ("A2", 200000, 1000, 500, "CNY")]
+        phones = rows(
+            engine,
+            "SELECT value, kind FROM contact_points WHERE kind != 'email'"
+            " AND kind != 'address' ORDER BY value",
+        )
         assert ("+12125550142", "phone") in phones or ("+12125550142", "mobile") in phones
         assert ("+8613800138000", "mobile") in phones
 
     def test_national_ids_are_encrypted_and_never_stored_in_clear(
         self, tmp_path: Path, env, engine: Engine, cipher: FieldCipher
     ):
-        path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS,
-                         [account("A1", national_id="11010519491231002X", **CN)])
+        path = write_csv(
+            tmp_path / "a.csv",
+            ACCOUNT_HEADERS,
+            [account("A1", national_id="11010519491231002X", **CN)],
+        )
         do_import(path, **env)
         enc, last4 = rows(engine, "SELECT national_id_enc, national_id_last4 FROM debtors")[0]
         assert "11010519491231002X" not in str(enc)
@@ -77,8 +107,9 @@ class TestAFirstImport:
 
 
 class TestReimport:
-    def test_importing_the_same_file_again_changes_nothing(self, tmp_path: Path, env,
-                                                           engine: Engine):
+    def test_importing_the_same_file_again_changes_nothing(
+        self, tmp_path: Path, env, engine: Engine
+    ):
         path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [account("A1"), account("A2")])
         do_import(path, **env)
         before = rows(engine, "SELECT * FROM accounts ORDER BY id")
@@ -88,40 +119,60 @@ class TestReimport:
         assert counts(summary) == (0, 0, 2, 0)
         assert rows(engine, "SELECT * FROM accounts ORDER BY id") == before
         assert scalar(engine, "SELECT count(*) FROM contact_points") == contacts
-        assert scalar(engine, "SELECT count(*) FROM audit_events WHERE action LIKE '%updated'") \
+        assert (
+            scalar(engine, "SELECT count(*) FROM audit_events WHERE action LIKE '%updated'")
             == updates
+        )
 
     def test_a_changed_file_updates_only_what_changed_and_audits_it(
         self, tmp_path: Path, env, engine: Engine
     ):
-        do_import(write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS,
-                            [account("A1"), account("A2", debtor_ref="D2", name="Ann Lee")]), **env)
-        changed = write_csv(tmp_path / "b.csv", ACCOUNT_HEADERS, [
-            account("A1", principal="1,000.00"),
-            account("A2", debtor_ref="D2", name="Ann Lee", phones="(212) 555-0142;(415) 555-0100"),
-        ])
+        do_import(
+            write_csv(
+                tmp_path / "a.csv",
+                ACCOUNT_HEADERS,
+                [account("A1"), account("A2", debtor_ref="D2", name="Ann Lee")],
+            ),
+            **env,
+        )
+        changed = write_csv(
+            tmp_path / "b.csv",
+            ACCOUNT_HEADERS,
+            [
+                account("A1", principal="1,000.00"),
+                account(
+                    "A2", debtor_ref="D2", name="Ann Lee", phones="(212) 555-0142;(415) 555-0100"
+                ),
+            ],
+        )
         summary = do_import(changed, **env)
         assert counts(summary) == (0, 2, 0, 0)
-        assert scalar(engine, "SELECT principal_minor FROM accounts WHERE account_ref='A1'") \
-            == 100000
-        audit = rows(engine, "SELECT before, after FROM audit_events"
-                             " WHERE action = 'account.updated'")
+        assert (
+            scalar(engine, "SELECT principal_minor FROM accounts WHERE account_ref='A1'") == 100000
+        )
+        audit = rows(
+            engine, "SELECT before, after FROM audit_events WHERE action = 'account.updated'"
+        )
         assert len(audit) == 1
         assert "123456" in str(audit[0][0]) and "100000" in str(audit[0][1])
-        assert scalar(engine, "SELECT count(*) FROM contact_points WHERE value = '+14155550100'") \
-            == 1
+        assert (
+            scalar(engine, "SELECT count(*) FROM contact_points WHERE value = '+14155550100'") == 1
+        )
 
     def test_a_notation_change_that_means_the_same_value_counts_as_unchanged(
         self, tmp_path: Path, env
     ):
         do_import(write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [account("A1")]), **env)
-        again = write_csv(tmp_path / "b.csv", ACCOUNT_HEADERS,
-                          [account("A1", principal="$1234.56", phones="212-555-0142")])
+        again = write_csv(
+            tmp_path / "b.csv",
+            ACCOUNT_HEADERS,
+            [account("A1", principal="$1234.56", phones="212-555-0142")],
+        )
         assert counts(do_import(again, **env)) == (0, 0, 1, 0)
 
 
 class TestBrokenFile:
-    BAD = [
+    BAD: ClassVar[list[tuple[str, dict[str, str], str]]] = [
         ("B1", {"principal": "12x.00"}, "principal"),
         ("B2", {"principal": "1.234"}, "principal"),
         ("B3", {"principal": "-5.00"}, "principal"),
@@ -156,10 +207,12 @@ class TestBrokenFile:
         assert by_row[len(self.BAD) + 4]["field"] == "(row)"
         assert scalar(engine, "SELECT count(*) FROM accounts") == 2
 
-    def test_rejected_rows_are_written_again_with_the_files_own_headers(self, tmp_path: Path,
-                                                                          env):
-        path = write_csv(tmp_path / "broken.csv", ACCOUNT_HEADERS,
-                         [account("B1", principal="oops"), account("G1")])
+    def test_rejected_rows_are_written_again_with_the_files_own_headers(self, tmp_path: Path, env):
+        path = write_csv(
+            tmp_path / "broken.csv",
+            ACCOUNT_HEADERS,
+            [account("B1", principal="oops"), account("G1")],
+        )
         summary = do_import(path, **env)
         assert summary.rejected_rows_file is not None
         with summary.rejected_rows_file.open(encoding="utf-8-sig") as handle:
@@ -168,17 +221,20 @@ class TestBrokenFile:
         assert lines[1][:2] == ["2", "B1"]
 
     def test_the_same_account_twice_in_a_file_rejects_the_second_row(self, tmp_path: Path, env):
-        path = write_csv(tmp_path / "dup.csv", ACCOUNT_HEADERS,
-                         [account("A1"), account("A1", principal="9.00")])
+        path = write_csv(
+            tmp_path / "dup.csv", ACCOUNT_HEADERS, [account("A1"), account("A1", principal="9.00")]
+        )
         summary = do_import(path, **env)
         assert counts(summary) == (1, 0, 0, 1)
 
 
 class TestDryRun:
-    def test_a_dry_run_counts_and_rejects_but_writes_nothing(self, tmp_path: Path, env,
-                                                             engine: Engine):
-        path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS,
-                         [account("A1"), account("A2", principal="bad")])
+    def test_a_dry_run_counts_and_rejects_but_writes_nothing(
+        self, tmp_path: Path, env, engine: Engine
+    ):
+        path = write_csv(
+            tmp_path / "a.csv", ACCOUNT_HEADERS, [account("A1"), account("A2", principal="bad")]
+        )
         summary = do_import(path, dry_run=True, **env)
         assert counts(summary) == (1, 0, 0, 1)
         assert summary.import_id is None
@@ -188,59 +244,90 @@ class TestDryRun:
 
 
 class TestDebtorRecognition:
-    def test_accounts_with_the_same_debtor_ref_share_one_debtor(self, tmp_path: Path, env,
-                                                                engine: Engine):
-        path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS,
-                         [account("A1", debtor_ref="D1"), account("A2", debtor_ref="D1")])
+    def test_accounts_with_the_same_debtor_ref_share_one_debtor(
+        self, tmp_path: Path, env, engine: Engine
+    ):
+        path = write_csv(
+            tmp_path / "a.csv",
+            ACCOUNT_HEADERS,
+            [account("A1", debtor_ref="D1"), account("A2", debtor_ref="D1")],
+        )
         do_import(path, **env)
         assert scalar(engine, "SELECT count(*) FROM debtors") == 1
 
-    def test_the_same_national_id_across_files_is_the_same_debtor(self, tmp_path: Path, env,
-                                                                  engine: Engine):
+    def test_the_same_national_id_across_files_is_the_same_debtor(
+        self, tmp_path: Path, env, engine: Engine
+    ):
         nid = "11010519491231002X"
-        do_import(write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS,
-                            [account("A1", national_id=nid, **CN)]), **env)
-        do_import(write_csv(tmp_path / "b.csv", ACCOUNT_HEADERS,
-                            [account("A2", national_id=nid, **CN)]), **env)
+        do_import(
+            write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [account("A1", national_id=nid, **CN)]),
+            **env,
+        )
+        do_import(
+            write_csv(tmp_path / "b.csv", ACCOUNT_HEADERS, [account("A2", national_id=nid, **CN)]),
+            **env,
+        )
         assert scalar(engine, "SELECT count(*) FROM debtors") == 1
 
-    def test_name_and_birth_date_match_without_any_reference(self, tmp_path: Path, env,
-                                                             engine: Engine):
-        path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [
-            account("A1", phones="", emails=""), account("A2", phones="", emails="")])
+    def test_name_and_birth_date_match_without_any_reference(
+        self, tmp_path: Path, env, engine: Engine
+    ):
+        path = write_csv(
+            tmp_path / "a.csv",
+            ACCOUNT_HEADERS,
+            [account("A1", phones="", emails=""), account("A2", phones="", emails="")],
+        )
         do_import(path, **env)
         assert scalar(engine, "SELECT count(*) FROM debtors") == 1
 
-    def test_a_shared_phone_alone_never_merges_two_people(self, tmp_path: Path, env,
-                                                          engine: Engine):
-        path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [
-            account("A1", name="Jo Smith", birth_date=""),
-            account("A2", name="Sam Smith", birth_date="")])
+    def test_a_shared_phone_alone_never_merges_two_people(
+        self, tmp_path: Path, env, engine: Engine
+    ):
+        path = write_csv(
+            tmp_path / "a.csv",
+            ACCOUNT_HEADERS,
+            [
+                account("A1", name="Jo Smith", birth_date=""),
+                account("A2", name="Sam Smith", birth_date=""),
+            ],
+        )
         do_import(path, **env)
         assert scalar(engine, "SELECT count(*) FROM debtors") == 2
 
     def test_another_source_disagreeing_is_kept_side_by_side_and_flagged(
         self, tmp_path: Path, env, engine: Engine
     ):
-        do_import(write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS,
-                            [account("A1", debtor_ref="D1")]), **env)
-        do_import(write_csv(tmp_path / "b.csv", ACCOUNT_HEADERS,
-                            [account("A2", debtor_ref="D1", birth_date="1981-02-03",
-                                     source="skip_trace")]), **env)
-        assert scalar(engine, "SELECT birth_date FROM debtors") in ("1980-02-03",) or \
-            str(scalar(engine, "SELECT birth_date FROM debtors")) == "1980-02-03"
+        do_import(
+            write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [account("A1", debtor_ref="D1")]), **env
+        )
+        do_import(
+            write_csv(
+                tmp_path / "b.csv",
+                ACCOUNT_HEADERS,
+                [account("A2", debtor_ref="D1", birth_date="1981-02-03", source="skip_trace")],
+            ),
+            **env,
+        )
+        assert (
+            scalar(engine, "SELECT birth_date FROM debtors") in ("1980-02-03",)
+            or str(scalar(engine, "SELECT birth_date FROM debtors")) == "1980-02-03"
+        )
         assert scalar(engine, "SELECT has_conflicts FROM debtors") in (1, True)
         facts = rows(engine, "SELECT field, value, source FROM debtor_facts ORDER BY value")
-        assert facts == [("birth_date", "1980-02-03", "creditor"),
-                         ("birth_date", "1981-02-03", "skip_trace")]
+        assert facts == [
+            ("birth_date", "1980-02-03", "creditor"),
+            ("birth_date", "1981-02-03", "skip_trace"),
+        ]
 
-    def test_contact_points_keep_their_source_import_and_confidence(self, tmp_path: Path, env,
-                                                                    engine: Engine):
-        do_import(write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS,
-                            [account("A1", source="bureau")]), **env)
+    def test_contact_points_keep_their_source_import_and_confidence(
+        self, tmp_path: Path, env, engine: Engine
+    ):
+        do_import(
+            write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, [account("A1", source="bureau")]), **env
+        )
         source, confidence, import_id = rows(
-            engine, "SELECT source, confidence, import_id FROM contact_points"
-                    " WHERE kind = 'email'")[0]
+            engine, "SELECT source, confidence, import_id FROM contact_points WHERE kind = 'email'"
+        )[0]
         assert (source, confidence) == ("bureau", 70)
         assert import_id == scalar(engine, "SELECT max(id) FROM imports")
 
@@ -268,9 +355,15 @@ class TestLargeFiles:
     def test_worker_processes_and_small_batches_give_the_same_result(
         self, tmp_path: Path, env, engine: Engine
     ):
-        data = [account(f"A{i}", debtor_ref=f"D{i // 2}", phones=f"(212) 555-{i:04d}",
-                        name=f"Person {i // 2}")
-                for i in range(300)]
+        data = [
+            account(
+                f"A{i}",
+                debtor_ref=f"D{i // 2}",
+                phones=f"(212) 555-{i:04d}",
+                name=f"Person {i // 2}",
+            )
+            for i in range(300)
+        ]
         path = write_csv(tmp_path / "big.csv", ACCOUNT_HEADERS, data)
         summary = do_import(path, batch_size=100, workers=2, **env)
         assert counts(summary) == (300, 0, 0, 0)
@@ -282,7 +375,7 @@ class TestCrashRecovery:
     def test_a_crash_after_some_batches_marks_the_import_failed_and_a_rerun_finishes_it(
         self, tmp_path: Path, env, engine: Engine, monkeypatch: pytest.MonkeyPatch
     ):
-        import arrears.ingest.tasks as tasks
+        from arrears.ingest import tasks
 
         data = [account(f"A{i}", debtor_ref=f"D{i}") for i in range(250)]
         path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, data)

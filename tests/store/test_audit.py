@@ -14,8 +14,15 @@ T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
 def _event(n: int) -> AuditEvent:
-    return AuditEvent(T0 + timedelta(minutes=n), "tester", "account.updated", "account", str(n),
-                      before={"principal_minor": n}, after={"principal_minor": n + 1})
+    return AuditEvent(
+        T0 + timedelta(minutes=n),
+        "tester",
+        "account.updated",
+        "account",
+        str(n),
+        before={"principal_minor": n},
+        after={"principal_minor": n + 1},
+    )
 
 
 class TestAuditChain:
@@ -38,8 +45,9 @@ class TestAuditChain:
             uow.commit()
             ids = [e.id for e in uow.audit.for_entity("account", "2")]
         with engine.begin() as connection:
-            connection.execute(text("UPDATE audit_events SET actor = 'someone else' WHERE id = :i"),
-                               {"i": ids[0]})
+            connection.execute(
+                text("UPDATE audit_events SET actor = 'someone else' WHERE id = :i"), {"i": ids[0]}
+            )
         with uow_factory() as uow:
             assert uow.audit.verify() == ids[0]
 

@@ -44,19 +44,26 @@ class AgingReport:
             for column in AMOUNT_COLUMNS:
                 shown[column] = Money(row[column], row["currency"]).format(locale)
             rows.append(shown)
-        return pl.DataFrame(rows, schema=dict.fromkeys(self.frame.columns, pl.String)) if rows \
+        return (
+            pl.DataFrame(rows, schema=dict.fromkeys(self.frame.columns, pl.String))
+            if rows
             else self.frame
+        )
 
     def for_export(self) -> pl.DataFrame:
         """Amounts as exact decimal text in major units (1234.56), for CSV and XLSX."""
-        exprs = [
-            pl.struct("currency", column)
-            .map_elements(lambda s, c=column: str(Money(s[c], s["currency"]).to_major()),
-                          return_dtype=pl.String)
-            .alias(column)
+        currencies = self.frame["currency"].to_list()
+        return self.frame.with_columns(
+            pl.Series(
+                column,
+                [
+                    str(Money(minor, currency).to_major())
+                    for minor, currency in zip(self.frame[column], currencies, strict=True)
+                ],
+                dtype=pl.String,
+            )
             for column in AMOUNT_COLUMNS
-        ]
-        return self.frame.with_columns(exprs)
+        )
 
 
 def aging_report(
@@ -83,17 +90,25 @@ def aging_report(
     return AgingReport(as_of=as_of, scheme=scheme, frame=bucket_frame(frame, as_of, scheme))
 
 
+def bucket_expr(dpd: pl.Expr, scheme: BucketScheme) -> pl.Expr:
+    """The bucket label of a days-past-due expression (bucket i holds dpd <= edge i)."""
+    labels = list(scheme.labels)
+    chain = pl.when(dpd <= scheme.upper_edges[0]).then(pl.lit(labels[0]))
+    for edge, label in zip(scheme.upper_edges[1:], labels[1:], strict=False):
+        chain = chain.when(dpd <= edge).then(pl.lit(label))
+    return chain.otherwise(pl.lit(labels[-1]))
+
+
 def bucket_frame(frame: pl.DataFrame, as_of: date, scheme: BucketScheme) -> pl.DataFrame:
     """Sum balances into the scheme's buckets; every bucket appears, even when empty."""
     labels = list(scheme.labels)
     dpd = (pl.lit(as_of) - pl.col("due_on")).dt.total_days()
     bucketed = (
         frame.with_columns(
-            dpd.cut(list(scheme.upper_edges), labels=labels, left_closed=False)
-            .cast(pl.String)
-            .alias("bucket"),
-            (pl.col("principal") + pl.col("interest") + pl.col("fees") + pl.col("costs"))
-            .alias("balance"),
+            bucket_expr(dpd, scheme).alias("bucket"),
+            (pl.col("principal") + pl.col("interest") + pl.col("fees") + pl.col("costs")).alias(
+                "balance"
+            ),
         )
         .group_by("client", "currency", "bucket")
         .agg(pl.col("accounts").sum(), *(pl.col(c).sum() for c in AMOUNT_COLUMNS))

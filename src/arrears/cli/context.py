@@ -12,12 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
 
-from sqlalchemy import Engine
-
 from arrears.config import Settings, get_settings
 from arrears.kit.crypto import FieldCipher
-from arrears.store.db import make_engine
-from arrears.store.migrate import needs_upgrade, upgrade
+from arrears.store.database import Database
 from arrears.store.uow import UnitOfWork
 
 
@@ -30,14 +27,13 @@ class App:
     settings: Settings
 
     @cached_property
-    def engine(self) -> Engine:
-        engine = make_engine(self.settings.database_url)
-        if needs_upgrade(engine):
-            upgrade(engine)
-        return engine
+    def database(self) -> Database:
+        database = Database(self.settings.database_url)
+        database.ensure_schema()
+        return database
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork.for_engine(self.engine)
+        return self.database.uow()
 
     @property
     def uow_factory(self) -> Callable[[], UnitOfWork]:
@@ -47,7 +43,9 @@ class App:
     def cipher(self) -> FieldCipher:
         return FieldCipher(self.settings.secret_key)
 
-    clock: Callable[[], datetime] = staticmethod(utc_now)  # type: ignore[assignment]
+    def clock(self) -> datetime:
+        """The wall clock, read only here at the edge (the core takes time as a parameter)."""
+        return utc_now()
 
 
 def app() -> App:

@@ -65,8 +65,9 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
-        typer.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
-                   err=True)
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True
+        )
         return 1
     return 0
 

@@ -217,11 +217,12 @@ def _prepare(
 ) -> _Batch:
     """Hash rows, set aside the unchanged ones and the in-file duplicates."""
     raw = {number: values for number, values in rows}
-    hashes: dict[int, tuple[str, str | None, bool]] = {}
+    hashes: dict[int, tuple[str, str, bool]] = {}
     for number, values in rows:
         canonical = project(plan, values)
         key = canonical.get("account_ref" if kind == "accounts" else "reference") or ""
         hashes[number] = (raw_row_hash(canonical), key, bool(canonical.get("invoice_no")))
+    stored: dict[str, str | None]
     if kind == "accounts":
         stored = {
             ref: k.row_hash

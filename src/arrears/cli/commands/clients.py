@@ -34,8 +34,16 @@ def add(
             currency=normalize_code(currency) if currency else None,
             at=at,
         )
-        uow.audit.append(AuditEvent(at, "cli", "client.created", "client", str(record.id),
-                                    after={"code": code, "name": name}))
+        uow.audit.append(
+            AuditEvent(
+                at,
+                "cli",
+                "client.created",
+                "client",
+                str(record.id),
+                after={"code": code, "name": name},
+            )
+        )
         uow.commit()
     typer.echo(f"client {code} added")
 
@@ -45,5 +53,7 @@ def list_clients() -> None:
     """List clients."""
     with build_app().uow() as uow:
         for client in uow.clients.list():
-            typer.echo(f"{client.code}\t{client.name}\t{client.jurisdiction or ''}"
-                       f"\t{client.currency or ''}\t{uow.accounts.count(client.id)} accounts")
+            typer.echo(
+                f"{client.code}\t{client.name}\t{client.jurisdiction or ''}"
+                f"\t{client.currency or ''}\t{uow.accounts.count(client.id)} accounts"
+            )

@@ -5,8 +5,7 @@ from __future__ import annotations
 import typer
 
 from arrears.cli.context import app as build_app
-from arrears.store.db import make_engine
-from arrears.store.migrate import current_revision, head_revision, upgrade
+from arrears.store.database import Database
 
 app = typer.Typer(help="Create or migrate the database.", no_args_is_help=True)
 audit_app = typer.Typer(help="Inspect the audit trail.", no_args_is_help=True)
@@ -15,20 +14,17 @@ audit_app = typer.Typer(help="Inspect the audit trail.", no_args_is_help=True)
 @app.command("upgrade")
 def upgrade_command() -> None:
     """Create or migrate the database named by ARREARS_DATABASE_URL (default var/arrears.db)."""
-    settings = build_app().settings
-    engine = make_engine(settings.database_url)
-    before = current_revision(engine)
-    upgrade(engine)
-    after = current_revision(engine)
+    database = Database(build_app().settings.database_url)
+    before, after = database.upgrade()
     state = "already at" if before == after else f"migrated from {before or 'empty'} to"
-    typer.echo(f"database {engine.url.render_as_string(hide_password=True)}: {state} {after}")
+    typer.echo(f"database {database.display_url}: {state} {after}")
 
 
 @app.command("status")
 def status_command() -> None:
     """Show the database's schema revision and the newest one."""
-    engine = make_engine(build_app().settings.database_url)
-    typer.echo(f"current: {current_revision(engine) or '(empty)'}  head: {head_revision()}")
+    current, head = Database(build_app().settings.database_url).revisions()
+    typer.echo(f"current: {current or '(empty)'}  head: {head}")
 
 
 @audit_app.command("verify")

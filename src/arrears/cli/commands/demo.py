@@ -6,10 +6,10 @@ import os
 
 import typer
 
+from arrears.analytics.service import aging_report
 from arrears.cli.commands.imports import _print
 from arrears.cli.commands.report import parse_day, print_aging
 from arrears.cli.context import app as build_app
-from arrears.analytics.service import aging_report
 from arrears.core.aging import get_scheme
 from arrears.sim.demo import load_demo
 

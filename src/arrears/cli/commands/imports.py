@@ -24,17 +24,35 @@ BATCH = typer.Option(20_000, "--batch-size", min=100, help="Rows per transaction
 WORKERS = typer.Option(None, "--workers", min=0, help="Validation processes (default: cores).")
 
 
-def _run(kind: str, path: Path, client: str, mapping: str | None, dry_run: bool,
-         batch_size: int, workers: int | None) -> ImportSummary:
+def _run(
+    kind: str,
+    path: Path,
+    client: str,
+    mapping: str | None,
+    dry_run: bool,
+    batch_size: int,
+    workers: int | None,
+) -> ImportSummary:
     ctx = build_app()
     request = ImportRequest(
-        kind=kind, path=path, client=client, mapping=mapping, dry_run=dry_run,
-        actor=f"cli:{os.environ.get('USER', 'unknown')}", batch_size=batch_size,
+        kind=kind,
+        path=path,
+        client=client,
+        mapping=mapping,
+        dry_run=dry_run,
+        actor=f"cli:{os.environ.get('USER', 'unknown')}",
+        batch_size=batch_size,
         workers=os.cpu_count() or 1 if workers is None else workers,
     )
     console = Console(stderr=True)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True, disable=not console.is_terminal) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
         task = bar.add_task(f"importing {path.name}", total=None)
         summary = run_import(
             request,
@@ -51,10 +69,14 @@ def _run(kind: str, path: Path, client: str, mapping: str | None, dry_run: bool,
 def _print(summary: ImportSummary) -> None:
     c = summary.counts
     label = "dry run of " if summary.dry_run else ""
-    typer.echo(f"{label}{summary.kind} import of {summary.file} for {summary.client}"
-               + (f" (import {summary.import_id})" if summary.import_id else ""))
-    typer.echo(f"  read {summary.read} = inserted {c.inserted} + updated {c.updated}"
-               f" + unchanged {c.unchanged} + rejected {c.rejected}")
+    typer.echo(
+        f"{label}{summary.kind} import of {summary.file} for {summary.client}"
+        + (f" (import {summary.import_id})" if summary.import_id else "")
+    )
+    typer.echo(
+        f"  read {summary.read} = inserted {c.inserted} + updated {c.updated}"
+        f" + unchanged {c.unchanged} + rejected {c.rejected}"
+    )
     if summary.ignored_columns:
         typer.echo(f"  columns not used: {', '.join(summary.ignored_columns)}")
     if summary.reject_file:
@@ -63,17 +85,27 @@ def _print(summary: ImportSummary) -> None:
 
 
 @app.command("accounts")
-def accounts(path: Path = FILE, client: str = CLIENT, mapping: str | None = MAPPING,
-             dry_run: bool = DRY_RUN, batch_size: int = BATCH,
-             workers: int | None = WORKERS) -> None:
+def accounts(
+    path: Path = FILE,
+    client: str = CLIENT,
+    mapping: str | None = MAPPING,
+    dry_run: bool = DRY_RUN,
+    batch_size: int = BATCH,
+    workers: int | None = WORKERS,
+) -> None:
     """Import accounts (canonical columns: docs/import.md)."""
     _run("accounts", path, client, mapping, dry_run, batch_size, workers)
 
 
 @app.command("payments")
-def payments(path: Path = FILE, client: str = CLIENT, mapping: str | None = MAPPING,
-             dry_run: bool = DRY_RUN, batch_size: int = BATCH,
-             workers: int | None = WORKERS) -> None:
+def payments(
+    path: Path = FILE,
+    client: str = CLIENT,
+    mapping: str | None = MAPPING,
+    dry_run: bool = DRY_RUN,
+    batch_size: int = BATCH,
+    workers: int | None = WORKERS,
+) -> None:
     """Import payments and reversals."""
     _run("payments", path, client, mapping, dry_run, batch_size, workers)
 

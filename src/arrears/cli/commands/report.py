@@ -68,8 +68,9 @@ def print_aging(report: AgingReport, locale: str = "en_US") -> None:
     shown = report.for_display(locale)
     table = Table(title=f"Ageing as of {report.as_of.isoformat()} ({report.scheme.name} buckets)")
     for column in shown.columns:
-        table.add_column(column, justify="right" if column not in ("client", "currency", "bucket")
-                         else "left")
+        table.add_column(
+            column, justify="right" if column not in ("client", "currency", "bucket") else "left"
+        )
     previous = None
     for row in shown.iter_rows():
         key = (row[0], row[1])
@@ -77,6 +78,9 @@ def print_aging(report: AgingReport, locale: str = "en_US") -> None:
             table.add_section()
         previous = key
         table.add_row(*(str(v) for v in row))
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:  # piped: do not squeeze amounts into 80 columns
+        console = Console(width=200)
+    console.print(table)
     if shown.is_empty():
         typer.echo("no open accounts")

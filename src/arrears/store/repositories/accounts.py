@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, update
 
 from arrears.store.records import AccountRecord, InvoiceRecord
 from arrears.store.repositories.base import Repository, chunked, insert_returning_ids, unique
@@ -86,12 +86,10 @@ class AccountRepository(Repository):
         """Remember the row a changed-but-equivalent account was read from."""
         if not pairs:
             return
-        statement = (
-            update(AccountRecord.__table__)
-            .where(AccountRecord.__table__.c.id == bindparam("_id"))
-            .values(row_hash=bindparam("_hash"), updated_at=at)
+        # ORM bulk UPDATE by primary key: one executemany.
+        self.session.execute(
+            update(AccountRecord), [{"id": i, "row_hash": h, "updated_at": at} for i, h in pairs]
         )
-        self.session.execute(statement, [{"_id": i, "_hash": h} for i, h in pairs])
 
     def count(self, client_id: int | None = None) -> int:
         query = select(func.count(AccountRecord.id))

@@ -54,7 +54,10 @@ def jsonable(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 def event_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     body = json.dumps(
-        {k: row[k] for k in ("occurred_at", "actor", "action", "entity", "entity_id", "before", "after")},
+        {
+            k: row[k]
+            for k in ("occurred_at", "actor", "action", "entity", "entity_id", "before", "after")
+        },
         sort_keys=True,
         ensure_ascii=False,
         default=str,

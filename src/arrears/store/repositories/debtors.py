@@ -68,7 +68,8 @@ class DebtorRepository(Repository):
                 tuple_(DebtorRecord.name_key, DebtorRecord.birth_date).in_(part),
             )
             for key, born, id_ in self.session.execute(query):
-                out.setdefault((key, born), id_)
+                if born is not None:
+                    out.setdefault((key, born), id_)
         return out
 
     def ids_by_contact(

@@ -1,0 +1,111 @@
+"""Benchmark: import 1,000,000 canonical account rows (issue: Foundation §6).
+
+    .venv/bin/python bench/import/run.py [--rows 1000000] [--skip-postgres]
+
+1. Generates the rows (``sim.portfolio.canonical_accounts_frame``) as a CSV.
+2. Imports them with ``arrears import accounts`` into an empty SQLite database,
+   then imports the unchanged file again.
+3. Does the same on a PostgreSQL server started for the run on 127.0.0.1.
+
+Wall time and the peak RSS of the importing process tree (the CLI and its
+validation workers) are written to docs/benchmarks.md. Targets on 2 cores:
+<= 60 s and <= 2 GiB for the first SQLite import, <= 30 s for the re-import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.common import ROOT, Run, machine, now, run_measured, write_section
+
+WORK = ROOT / "var" / "bench" / "import"
+AS_OF = date(2026, 11, 20)
+
+
+def generate(rows: int) -> tuple[Path, float]:
+    from arrears.sim.portfolio import canonical_accounts_frame, write_canonical_csv
+
+    path = WORK / f"accounts-{rows}.csv"
+    if path.exists():
+        return path, 0.0
+    start = time.perf_counter()
+    frame = canonical_accounts_frame(rows, seed=1, as_of=AS_OF)
+    write_canonical_csv(frame, path)
+    return path, time.perf_counter() - start
+
+
+def cli(env: dict[str, str], *args: str) -> Run:
+    return run_measured([sys.executable, "-m", "arrears", *args], env)
+
+
+def import_twice(url: str, path: Path) -> tuple[Run, Run]:
+    env = {
+        **os.environ,
+        "ARREARS_DATABASE_URL": url,
+        "ARREARS_VAR_DIR": str(WORK / "var"),
+        "ARREARS_SECRET_KEY": "11" * 32,
+    }
+    cli(env, "db", "upgrade")
+    cli(env, "clients", "add", "bench", "--name", "Benchmark client")
+    first = cli(env, "import", "accounts", str(path), "--client", "bench")
+    second = cli(env, "import", "accounts", str(path), "--client", "bench")
+    return first, second
+
+
+def summary_line(run: Run) -> str:
+    return next((line.strip() for line in run.stdout.splitlines() if "read " in line), "?")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    path, gen_seconds = generate(args.rows)
+    print(f"file: {path} ({path.stat().st_size / 2**20:.0f} MiB, generated in {gen_seconds:.1f} s)")
+
+    db = WORK / "bench.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(WORK / "var", ignore_errors=True)
+    results = {"SQLite": import_twice(f"sqlite:///{db}", path)}
+    if not args.skip_postgres:
+        from tests.fixtures.postgres import postgres_server
+
+        with postgres_server() as server:
+            url = server.rsplit("/", 1)[0] + "/postgres"
+            results["PostgreSQL"] = import_twice(url, path)
+
+    lines = [
+        "## Import (`bench/import/run.py`)",
+        "",
+        f"Measured {now()} on {machine()}.",
+        f"{args.rows:,} canonical account rows, CSV of {path.stat().st_size / 2**20:.0f} MiB; "
+        "one run each; peak RSS is the importing CLI plus its validation workers.",
+        "",
+        "| database | run | wall (s) | peak RSS (MiB) | rows/s | summary |",
+        "| --- | --- | ---: | ---: | ---: | --- |",
+    ]
+    for name, (first, second) in results.items():
+        for label, run in (("first import", first), ("re-import, unchanged", second)):
+            lines.append(
+                f"| {name} | {label} | {run.seconds:.1f} | {run.peak_rss_mib:.0f} | "
+                f"{args.rows / run.seconds:,.0f} | {summary_line(run)} |"
+            )
+    lines += ["", "Targets (2 cores): first SQLite import <= 60 s and <= 2 GiB; re-import <= 30 s."]
+    body = "\n".join(lines)
+    print(body)
+    write_section("import", body)
+
+
+if __name__ == "__main__":
+    main()
