@@ -221,7 +221,11 @@ def _prepare(
     for number, values in rows:
         canonical = project(plan, values)
         key = canonical.get("account_ref" if kind == "accounts" else "reference") or ""
-        hashes[number] = (raw_row_hash(canonical, plan.formats), key, bool(canonical.get("invoice_no")))
+        hashes[number] = (
+            raw_row_hash(canonical, plan.formats),
+            key,
+            bool(canonical.get("invoice_no")),
+        )
     stored: dict[str, str | None]
     if kind == "accounts":
         stored = {
