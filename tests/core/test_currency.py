@@ -53,3 +53,12 @@ class TestSymbol:
     def test_an_unknown_code_raises(self) -> None:
         with pytest.raises(UnknownCurrency):
             symbol("ZZZ")
+
+
+class TestHomeLocale:
+    def test_each_currency_has_the_locale_it_is_usually_shown_in(self) -> None:
+        from arrears.core.currency import home_locale
+
+        assert home_locale("CNY") == "zh_CN"
+        assert home_locale("gbp") == "en_GB"
+        assert home_locale("XXX") == "en_US"

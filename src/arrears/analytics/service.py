@@ -16,6 +16,7 @@ import polars as pl
 
 from arrears.core.accounts import OPEN_STATUSES
 from arrears.core.aging import BucketScheme
+from arrears.core.currency import home_locale
 from arrears.core.money import Money
 from arrears.store.uow import UnitOfWork
 
@@ -36,13 +37,17 @@ class AgingReport:
             .sort("client", "currency")
         )
 
-    def for_display(self, locale: str = "en_US") -> pl.DataFrame:
-        """Amounts as formatted text (¥1,234.56), for tables."""
+    def for_display(self, locale: str | None = None) -> pl.DataFrame:
+        """Amounts as formatted text (¥1,234.56), for tables.
+
+        Without a locale each currency is shown the way its home locale writes it.
+        """
         rows = []
         for row in self.frame.iter_rows(named=True):
             shown = dict(row)
+            where = locale or home_locale(row["currency"])
             for column in AMOUNT_COLUMNS:
-                shown[column] = Money(row[column], row["currency"]).format(locale)
+                shown[column] = Money(row[column], row["currency"]).format(where)
             rows.append(shown)
         return (
             pl.DataFrame(rows, schema=dict.fromkeys(self.frame.columns, pl.String))

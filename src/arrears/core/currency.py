@@ -38,6 +38,28 @@ CURRENCIES: dict[str, tuple[int, str]] = {
 }
 
 
+# The locale whose conventions a currency is usually shown in (¥1,234.56 for CNY
+# rather than en_US's CN¥1,234.56); used when a report is not asked for a locale.
+HOME_LOCALES: dict[str, str] = {
+    "CNY": "zh_CN",
+    "HKD": "zh_HK",
+    "TWD": "zh_TW",
+    "USD": "en_US",
+    "GBP": "en_GB",
+    "EUR": "de_DE",
+    "JPY": "ja_JP",
+    "KRW": "ko_KR",
+    "SGD": "en_SG",
+    "AUD": "en_AU",
+    "CAD": "en_CA",
+}
+
+
+def home_locale(code: str) -> str:
+    """The locale a currency is usually formatted in (en_US when unknown)."""
+    return HOME_LOCALES.get(code.strip().upper(), "en_US")
+
+
 def normalize_code(code: str) -> str:
     """Return the upper-case ISO code, or raise UnknownCurrency."""
     norm = code.strip().upper()

@@ -2,7 +2,7 @@
 
 A portfolio file names its columns as its author likes (客户编号, "Account
 Number"); the importer works on canonical names (``account_ref``; see
-``/work/shared/formats/portfolio-import.md``). Without a mapping, headers match
+``docs/import.md``). Without a mapping, headers match
 canonical names ignoring case, spaces, ``_`` and ``-`` ("Account Ref" is
 ``account_ref``). A mapping file renames headers, fills constants and says how
 numbers and dates are written::

@@ -41,7 +41,9 @@ def aging(
     scheme: str = typer.Option("dpd", "--scheme", help="Bucket scheme: dpd or m (M0-M7+)."),
     fmt: Format = typer.Option(Format.table, "--format", help="table, csv or xlsx."),
     output: Path | None = typer.Option(None, "--output", "-o", help="File for csv/xlsx."),
-    locale: str = typer.Option("en_US", "--locale", help="en_US or zh_CN for amounts."),
+    locale: str | None = typer.Option(
+        None, "--locale", help="Locale of amounts (zh_CN, en_US…); default: each currency's own."
+    ),
 ) -> None:
     """Open balances and account counts by ageing bucket, currency and client."""
     day = parse_day(as_of)
@@ -64,7 +66,7 @@ def aging(
         typer.echo(f"written {target}")
 
 
-def print_aging(report: AgingReport, locale: str = "en_US") -> None:
+def print_aging(report: AgingReport, locale: str | None = None) -> None:
     shown = report.for_display(locale)
     table = Table(title=f"Ageing as of {report.as_of.isoformat()} ({report.scheme.name} buckets)")
     for column in shown.columns:
