@@ -19,16 +19,29 @@ from arrears.store.repositories.audit import AuditEvent
 from arrears.store.uow import UnitOfWork
 
 
-def ensure_clients(manifest: DemoManifest, uow_factory: Callable[[], UnitOfWork],
-                   at: datetime) -> None:
+def ensure_clients(
+    manifest: DemoManifest, uow_factory: Callable[[], UnitOfWork], at: datetime
+) -> None:
     with uow_factory() as uow:
         for client in manifest.clients:
             if uow.clients.get_by_code(client.code) is None:
-                record = uow.clients.add(code=client.code, name=client.name, at=at,
-                                         jurisdiction=client.jurisdiction,
-                                         currency=client.currency)
-                uow.audit.append(AuditEvent(at, "demo", "client.created", "client",
-                                            str(record.id), after={"code": client.code}))
+                record = uow.clients.add(
+                    code=client.code,
+                    name=client.name,
+                    at=at,
+                    jurisdiction=client.jurisdiction,
+                    currency=client.currency,
+                )
+                uow.audit.append(
+                    AuditEvent(
+                        at,
+                        "demo",
+                        "client.created",
+                        "client",
+                        str(record.id),
+                        after={"code": client.code},
+                    )
+                )
         uow.commit()
 
 
@@ -50,10 +63,17 @@ def load_demo(
     ensure_clients(manifest, uow_factory, clock())
     summaries = []
     for demo_file in manifest.files:
-        request = ImportRequest(kind=demo_file.kind, path=demo_file.path, client=demo_file.client,
-                                mapping=demo_file.mapping, actor="demo", workers=workers)
-        summary = run_import(request, uow_factory=uow_factory, cipher=cipher,
-                             reject_dir=reject_dir, clock=clock)
+        request = ImportRequest(
+            kind=demo_file.kind,
+            path=demo_file.path,
+            client=demo_file.client,
+            mapping=demo_file.mapping,
+            actor="demo",
+            workers=workers,
+        )
+        summary = run_import(
+            request, uow_factory=uow_factory, cipher=cipher, reject_dir=reject_dir, clock=clock
+        )
         summaries.append(summary)
         if on_file:
             on_file(summary)
