@@ -344,7 +344,9 @@ class TestInvoices:
         ]
         summary = do_import(write_csv(tmp_path / "inv.csv", headers, data), **env)
         assert counts(summary) == (3, 0, 0, 0)
-        assert rows(engine, "SELECT principal_minor, due_on FROM accounts")[0][0] == 40000
+        assert rows(engine, "SELECT principal_minor, interest_minor, fees_minor FROM accounts") == [
+            (40000, 3000, 1500)
+        ]
         assert str(rows(engine, "SELECT due_on FROM accounts")[0][0]) == "2026-07-01"
         assert scalar(engine, "SELECT count(*) FROM invoices") == 3
         again = do_import(write_csv(tmp_path / "inv.csv", headers, data), **env)

@@ -98,10 +98,11 @@ def aging_report(
 def bucket_expr(dpd: pl.Expr, scheme: BucketScheme) -> pl.Expr:
     """The bucket label of a days-past-due expression (bucket i holds dpd <= edge i)."""
     labels = list(scheme.labels)
-    chain = pl.when(dpd <= scheme.upper_edges[0]).then(pl.lit(labels[0]))
-    for edge, label in zip(scheme.upper_edges[1:], labels[1:], strict=False):
-        chain = chain.when(dpd <= edge).then(pl.lit(label))
-    return chain.otherwise(pl.lit(labels[-1]))
+    expr: pl.Expr = pl.lit(labels[-1])
+    # Built from the last edge inwards so the first matching edge wins.
+    for edge, label in reversed(list(zip(scheme.upper_edges, labels, strict=False))):
+        expr = pl.when(dpd <= edge).then(pl.lit(label)).otherwise(expr)
+    return expr
 
 
 def bucket_frame(frame: pl.DataFrame, as_of: date, scheme: BucketScheme) -> pl.DataFrame:

@@ -324,6 +324,9 @@ def _write_invoices(
             "due_on": row.due_on,
             "amount_minor": row.original_amount or row.principal,
             "open_minor": row.principal,
+            "interest_minor": row.interest,
+            "fees_minor": row.fees,
+            "costs_minor": row.costs,
             "row_hash": row.row_hash,
         }
         if key in known:

@@ -58,7 +58,7 @@ class AccountRecord(Base):
 
 
 class InvoiceRecord(Base):
-    """An open invoice of a B2B account; the account's principal is their sum."""
+    """An open invoice of a B2B account; the account's balance is the sum of its invoices."""
 
     __tablename__ = "invoices"
     __table_args__ = (UniqueConstraint("account_id", "invoice_no"),)
@@ -69,7 +69,10 @@ class InvoiceRecord(Base):
     issued_on: Mapped[date | None] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)
     amount_minor: Mapped[MinorUnits]
-    open_minor: Mapped[MinorUnits]
+    open_minor: Mapped[MinorUnits]  # open principal of the invoice
+    interest_minor: Mapped[MinorUnits]
+    fees_minor: Mapped[MinorUnits]
+    costs_minor: Mapped[MinorUnits]
     row_hash: Mapped[str | None] = mapped_column(String(64))
     import_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("imports.id"))
     created_at: Mapped[datetime]

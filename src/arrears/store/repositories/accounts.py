@@ -130,25 +130,37 @@ class AccountRepository(Repository):
         return list(self.session.scalars(query))
 
     def roll_up_invoices(self, account_ids: Iterable[int], at: datetime) -> None:
-        """A B2B account's principal is its open invoices; its due date the oldest."""
+        """A B2B account's balance is its open invoices'; its due date the oldest one's."""
+        i = InvoiceRecord
         for part in chunked(unique(account_ids)):
             query = (
                 select(
-                    InvoiceRecord.account_id,
-                    func.sum(InvoiceRecord.open_minor),
-                    func.min(InvoiceRecord.due_on),
-                    func.sum(InvoiceRecord.amount_minor),
+                    i.account_id,
+                    func.sum(i.open_minor),
+                    func.sum(i.interest_minor),
+                    func.sum(i.fees_minor),
+                    func.sum(i.costs_minor),
+                    func.min(i.due_on),
+                    func.sum(i.amount_minor),
                 )
-                .where(InvoiceRecord.account_id.in_(part), InvoiceRecord.open_minor > 0)
-                .group_by(InvoiceRecord.account_id)
+                .where(
+                    i.account_id.in_(part),
+                    (i.open_minor + i.interest_minor + i.fees_minor + i.costs_minor) > 0,
+                )
+                .group_by(i.account_id)
             )
-            for account_id, open_total, oldest_due, original in self.session.execute(query):
+            for account_id, principal, interest, fees, costs, due, original in self.session.execute(
+                query
+            ):
                 self.session.execute(
                     update(AccountRecord)
                     .where(AccountRecord.id == account_id)
                     .values(
-                        principal_minor=int(open_total),
-                        due_on=oldest_due,
+                        principal_minor=int(principal),
+                        interest_minor=int(interest),
+                        fees_minor=int(fees),
+                        costs_minor=int(costs),
+                        due_on=due,
                         original_minor=int(original),
                         updated_at=at,
                     )
