@@ -12,6 +12,9 @@ Environment variables:
 ``ARREARS_VAR_DIR``
     Folder for the embedded database, reject files, demo files and the
     development key; default ``var``.
+``ARREARS_CONFIG_DIR``
+    Business configuration: ``strategies/*.yaml`` and ``rulebooks/*.yaml``;
+    default ``config`` (the folder shipped in the repository).
 ``ARREARS_SECRET_KEY``
     32 bytes, hex-encoded, used to encrypt national identity numbers and to
     derive their search index. When unset, a random key is created once in
@@ -39,6 +42,15 @@ class Settings:
     database_url: str
     var_dir: Path
     secret_key: bytes
+    config_dir: Path = Path("config")
+
+    @property
+    def strategy_dir(self) -> Path:
+        return self.config_dir / "strategies"
+
+    @property
+    def rulebook_dir(self) -> Path:
+        return self.config_dir / "rulebooks"
 
     @property
     def reject_dir(self) -> Path:
@@ -77,7 +89,10 @@ def load_settings() -> Settings:
     """Read the settings from the environment (not cached)."""
     var_dir = Path(os.environ.get("ARREARS_VAR_DIR", "var"))
     url = os.environ.get("ARREARS_DATABASE_URL") or _default_url(var_dir)
-    return Settings(database_url=url, var_dir=var_dir, secret_key=_read_key(var_dir))
+    config_dir = Path(os.environ.get("ARREARS_CONFIG_DIR", "config"))
+    return Settings(
+        database_url=url, var_dir=var_dir, secret_key=_read_key(var_dir), config_dir=config_dir
+    )
 
 
 @lru_cache(maxsize=1)

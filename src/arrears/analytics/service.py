@@ -18,6 +18,7 @@ from arrears.core.accounts import OPEN_STATUSES
 from arrears.core.aging import BucketScheme
 from arrears.core.currency import home_locale
 from arrears.core.money import Money
+from arrears.strategy.features import bucket_expr
 from arrears.store.uow import UnitOfWork
 
 AMOUNT_COLUMNS = ("balance", "principal", "interest", "fees", "costs")
@@ -93,16 +94,6 @@ def aging_report(
         orient="row",
     )
     return AgingReport(as_of=as_of, scheme=scheme, frame=bucket_frame(frame, as_of, scheme))
-
-
-def bucket_expr(dpd: pl.Expr, scheme: BucketScheme) -> pl.Expr:
-    """The bucket label of a days-past-due expression (bucket i holds dpd <= edge i)."""
-    labels = list(scheme.labels)
-    expr: pl.Expr = pl.lit(labels[-1])
-    # Built from the last edge inwards so the first matching edge wins.
-    for edge, label in reversed(list(zip(scheme.upper_edges, labels, strict=False))):
-        expr = pl.when(dpd <= edge).then(pl.lit(label)).otherwise(expr)
-    return expr
 
 
 def bucket_frame(frame: pl.DataFrame, as_of: date, scheme: BucketScheme) -> pl.DataFrame:

@@ -3,7 +3,9 @@
 ``arrears demo`` generates the files (``sim.portfolio``), creates the demo
 clients when they are missing, and imports every file with
 ``ingest.tasks.run_import`` — exactly what a user's ``arrears import`` does.
-Running it again re-imports the same files and changes nothing.
+Running it again re-imports the same files and changes nothing. The demo also
+gets a recent contact history (``sim.history``) so the daily plan has
+something to count.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 
 from arrears.ingest.tasks import ImportRequest, ImportSummary, run_import
 from arrears.kit.crypto import FieldCipher
+from arrears.sim.history import generate_history
 from arrears.sim.portfolio import DemoManifest, generate_demo
+from arrears.store.queries import planning as queries
 from arrears.store.repositories.audit import AuditEvent
 from arrears.store.uow import UnitOfWork
 
@@ -78,3 +82,31 @@ def load_demo(
         if on_file:
             on_file(summary)
     return summaries
+
+
+def load_history(
+    *, uow_factory: Callable[[], UnitOfWork], as_of: date, seed: int, at: datetime
+) -> int:
+    """Give the demo its recent contact history, holds and opt-outs (once).
+
+    Returns the number of interactions written; 0 when the database already has
+    a history (the demo never adds one twice).
+    """
+    with uow_factory() as uow:
+        if uow.interactions.count() > 0:
+            return 0
+        accounts = queries.open_accounts(uow.session)
+        points = queries.contact_points(uow.session)
+        history = generate_history(accounts, points, as_of=as_of, seed=seed)
+        uow.interactions.add_many(history.interactions)
+        uow.accounts.set_state(history.holds)
+        uow.debtors.set_do_not_contact(history.opted_out)
+        uow.audit.append(
+            AuditEvent(
+                at, "demo", "demo.history", "demo", None,
+                after={"interactions": len(history.interactions), "holds": len(history.holds),
+                       "opted_out": len(history.opted_out)},
+            )
+        )  # fmt: skip
+        uow.commit()
+    return len(history.interactions)

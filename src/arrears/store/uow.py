@@ -19,7 +19,9 @@ from arrears.store.repositories.audit import AuditRepository
 from arrears.store.repositories.clients import ClientRepository
 from arrears.store.repositories.debtors import DebtorRepository
 from arrears.store.repositories.imports import ImportRepository
+from arrears.store.repositories.interactions import InteractionRepository
 from arrears.store.repositories.payments import PaymentRepository
+from arrears.store.repositories.plans import PlanRepository
 from arrears.store.repositories.reports import ReportQueries
 
 
@@ -50,6 +52,8 @@ class UnitOfWork:
         self.imports = ImportRepository(session)
         self.audit = AuditRepository(session)
         self.reports = ReportQueries(session)
+        self.plans = PlanRepository(session)
+        self.interactions = InteractionRepository(session)
         return self
 
     def __exit__(

@@ -10,6 +10,7 @@ from arrears.store.records.parties import (
     DebtorRecord,
 )
 from arrears.store.records.people import TeamRecord, UserRecord
+from arrears.store.records.planning import PlannedActionRecord, PlanRunRecord
 
 __all__ = [
     "AccountRecord",
@@ -22,6 +23,8 @@ __all__ = [
     "InteractionRecord",
     "InvoiceRecord",
     "PaymentRecord",
+    "PlanRunRecord",
+    "PlannedActionRecord",
     "TeamRecord",
     "UserRecord",
 ]

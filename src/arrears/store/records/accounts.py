@@ -49,6 +49,10 @@ class AccountRecord(Base):
     holds: Mapped[list[Any]] = mapped_column(default=list)
     jurisdiction: Mapped[str | None] = mapped_column(String(16))
     strategy: Mapped[str | None] = mapped_column(String(64))
+    segment: Mapped[str | None] = mapped_column(String(64))
+    segment_since: Mapped[date | None] = mapped_column(Date)
+    # Champion/challenger arms the account was assigned to: {experiment: arm}.
+    arms: Mapped[dict[str, Any]] = mapped_column(default=dict)
     assignee_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
     source: Mapped[str | None] = mapped_column(String(64))
     row_hash: Mapped[str | None] = mapped_column(String(64))

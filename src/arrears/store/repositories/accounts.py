@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from arrears.store.records import AccountRecord, InvoiceRecord
+from arrears.errors import Conflict
+from arrears.store.records import AccountRecord, ClientRecord, InvoiceRecord
 from arrears.store.repositories.base import Repository, chunked, insert_returning_ids, unique
 
 ACCOUNT_FIELDS = (
@@ -68,6 +69,18 @@ class AccountRepository(Repository):
                 out[row.id] = dict(row._mapping)
         return out
 
+    def find(self, ref: str, client: str | None = None) -> AccountRecord | None:
+        """An account by its ref (and client code when refs repeat across clients)."""
+        query = select(AccountRecord).where(AccountRecord.account_ref == ref)
+        if client is not None:
+            query = query.join(ClientRecord, ClientRecord.id == AccountRecord.client_id).where(
+                ClientRecord.code == client
+            )
+        found = list(self.session.scalars(query.limit(2)))
+        if len(found) > 1:
+            raise Conflict(f"account '{ref}' exists for several clients: name one with --client")
+        return found[0] if found else None
+
     def get_by_ref(self, client_id: int, ref: str) -> AccountRecord | None:
         query = select(AccountRecord).where(
             AccountRecord.client_id == client_id, AccountRecord.account_ref == ref
@@ -81,6 +94,11 @@ class AccountRepository(Repository):
             self.session.execute(
                 update(AccountRecord).where(AccountRecord.id == values["id"]).values(**fields)
             )
+
+    def set_state(self, changes: Sequence[dict[str, Any]]) -> None:
+        """Bulk by id: each dict has ``id`` and the new ``status`` and/or ``holds``."""
+        for part in chunked(list(changes), 5_000):
+            self.session.execute(update(AccountRecord), list(part))
 
     def touch_hashes(self, pairs: Sequence[tuple[int, str]], at: datetime) -> None:
         """Remember the row a changed-but-equivalent account was read from."""

@@ -35,5 +35,10 @@ class ClientRepository(Repository):
         self.session.flush()
         return record
 
+    def code_of(self, client_id: int) -> str:
+        return str(
+            self.session.scalar(select(ClientRecord.code).where(ClientRecord.id == client_id))
+        )
+
     def list(self) -> list[ClientRecord]:
         return list(self.session.scalars(select(ClientRecord).order_by(ClientRecord.code)))

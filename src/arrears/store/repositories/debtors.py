@@ -124,6 +124,14 @@ class DebtorRepository(Repository):
         for part in chunked(list(rows), 2_000):
             self.session.execute(statement, list(part))
 
+    def set_do_not_contact(self, point_ids: Sequence[int]) -> None:
+        for part in chunked(list(point_ids), 5_000):
+            self.session.execute(
+                update(ContactPointRecord)
+                .where(ContactPointRecord.id.in_(part))
+                .values(do_not_contact=True)
+            )
+
     def contacts_of(self, debtor_ids: Iterable[int]) -> list[Row[Any]]:
         out: list[Row[Any]] = []
         for part in chunked(unique(debtor_ids)):

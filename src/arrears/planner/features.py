@@ -1,0 +1,173 @@
+"""Account features for one partition, computed vectorised from store frames.
+
+Every column of ``strategy.features.FEATURES`` is produced here and nowhere
+else. Inputs are the frames of ``store.queries.planning`` for one partition of
+debtors; ``as_of`` is the plan date. Measures that later issues provide
+(promises, plans, scores) are null or zero until their data exists.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+
+from arrears.core.aging import DPD_SCHEME, M_SCHEME
+from arrears.core.currency import CURRENCIES
+from arrears.strategy.features import MAJOR, SCHEMA, bucket_expr
+
+MESSAGE_CHANNELS = ("sms", "email", "letter")
+CALL_CHANNELS = ("call", "voicemail")
+UNANSWERED = ("no_answer", "voicemail", "limited_content_message", "busy")
+SEVEN_DAYS = timedelta(days=7)
+
+
+def _scale() -> pl.DataFrame:
+    return pl.DataFrame(
+        {"currency": list(CURRENCIES), "_scale": [10**e for e, _ in CURRENCIES.values()]},
+        schema={"currency": pl.String, "_scale": pl.Int64},
+    )
+
+
+def _major(column: str) -> pl.Expr:
+    """Exact major units: minor / 10**exponent as a decimal (never a float)."""
+    return (pl.col(column).cast(MAJOR) / pl.col("_scale").cast(MAJOR)).cast(MAJOR)
+
+
+def _days_since(column: str, as_of: date) -> pl.Expr:
+    return (pl.lit(as_of) - pl.col(column).cast(pl.Date)).dt.total_days().cast(pl.Int32)
+
+
+def money_and_age(accounts: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Balances, days past due, buckets and lifecycle flags."""
+    dpd = (pl.lit(as_of) - pl.col("due_on")).dt.total_days().cast(pl.Int32)
+    return (
+        accounts.join(_scale(), on="currency", how="left")
+        .with_columns(
+            (pl.col("principal_minor") + pl.col("interest_minor") + pl.col("fees_minor")
+             + pl.col("costs_minor")).alias("balance_minor"),
+            dpd.alias("dpd"),
+        )
+        .with_columns(
+            _major("balance_minor").alias("balance"),
+            _major("principal_minor").alias("principal"),
+            bucket_expr(pl.col("dpd"), DPD_SCHEME).alias("bucket"),
+            bucket_expr(pl.col("dpd"), M_SCHEME).alias("m_bucket"),
+            _days_since("opened_on", as_of).alias("days_since_opened"),
+            pl.col("charged_off_on").is_not_null().alias("charged_off"),
+            _days_since("last_payment_on", as_of).alias("days_since_last_payment"),
+            ((pl.col("status") == "disputed") | pl.col("holds").list.contains("dispute"))
+            .alias("disputed"),
+            ((pl.col("status") == "on_hold") | (pl.col("holds").list.len() > 0)).alias("on_hold"),
+            pl.when(pl.col("segment_since").is_null()).then(0)
+            .otherwise(_days_since("segment_since", as_of)).cast(pl.Int32).alias("segment_days"),
+            pl.when(pl.col("last_payment_on") >= pl.lit(as_of - timedelta(days=1)))
+            .then(pl.lit(["payment_received"])).otherwise(pl.lit([], dtype=pl.List(pl.String)))
+            .alias("events"),
+        )
+        .drop("_scale")
+    )  # fmt: skip
+
+
+def contactability(accounts: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame:
+    """Which channels each debtor can be reached on (contact points not marked do-not-contact)."""
+    usable = points.filter(~pl.col("do_not_contact"))
+    flags = usable.group_by("debtor_id").agg(
+        (pl.col("kind") == "mobile").any().alias("has_mobile"),
+        pl.col("kind").is_in(["mobile", "landline", "phone"]).any().alias("has_phone"),
+        (pl.col("kind") == "email").any().alias("has_email"),
+        (pl.col("kind") == "address").any().alias("has_address"),
+    )
+    columns = ["has_mobile", "has_phone", "has_email", "has_address"]
+    return accounts.join(flags, on="debtor_id", how="left").with_columns(
+        pl.col(c).fill_null(False) for c in columns
+    )
+
+
+def activity(accounts: pl.DataFrame, history: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Recency and outcomes of contacts, per account (history of its debtor about it)."""
+    out = history.filter(pl.col("direction") == "out")
+    last_msg = out.filter(pl.col("channel").is_in(MESSAGE_CHANNELS))
+    calls = out.filter(pl.col("channel").is_in(CALL_CHANNELS)).sort("occurred_at")
+    conv = history.filter(pl.col("outcome") == "conversation")
+    day = pl.col("occurred_at").dt.date()
+    since = (pl.lit(as_of) - day.max()).dt.total_days().cast(pl.Int32)
+    per = [
+        out.group_by("account_id").agg(since.alias("days_since_last_contact"),
+            (day >= pl.lit(as_of - SEVEN_DAYS)).sum().cast(pl.Int32).alias("contacts_7d")),
+        conv.group_by("account_id").agg(since.alias("days_since_last_conversation"),
+                                        pl.col("occurred_at").max().alias("_last_conv")),
+        *(out.filter(pl.col("channel") == ch).group_by("account_id")
+          .agg(since.alias(f"days_since_last_{ch}")) for ch in MESSAGE_CHANNELS),
+        last_msg.group_by("account_id").agg(pl.col("occurred_at").max().alias("_last_msg")),
+        history.filter(pl.col("direction") == "in").group_by("account_id")
+        .agg(pl.col("occurred_at").max().alias("_last_in")),
+        calls.group_by("account_id").agg(pl.col("outcome").last().alias("last_call_outcome")),
+    ]  # fmt: skip
+    frame = accounts
+    for part in per:
+        frame = frame.join(part, on="account_id", how="left")
+    unanswered = (
+        calls.join(frame.select("account_id", "_last_conv"), on="account_id", how="left")
+        .filter(pl.col("_last_conv").is_null() | (pl.col("occurred_at") > pl.col("_last_conv")))
+        .filter(pl.col("outcome").is_in(UNANSWERED))
+        .group_by("account_id")
+        .agg(pl.len().cast(pl.Int32).alias("unanswered_calls"))
+    )
+    return (
+        frame.join(unanswered, on="account_id", how="left")
+        .with_columns(
+            pl.col("unanswered_calls").fill_null(0),
+            pl.col("contacts_7d").fill_null(0),
+            (pl.col("_last_in").is_not_null() & pl.col("_last_msg").is_not_null()
+             & (pl.col("_last_in") > pl.col("_last_msg"))).alias("replied_since_last_message"),
+        )
+        .drop("_last_conv", "_last_msg", "_last_in")
+    )  # fmt: skip
+
+
+def strategy_state(
+    accounts: pl.DataFrame, done: pl.DataFrame, invoices: pl.DataFrame
+) -> pl.DataFrame:
+    """Steps already done (a step fires once per account), the validation notice, invoices."""
+    steps = done.group_by("account_id").agg(pl.col("step").unique().alias("steps_done"))
+    notice = (
+        done.filter(pl.col("template") == "validation_notice")
+        .select("account_id")
+        .unique()
+        .with_columns(pl.lit(True).alias("validation_notice_sent"))
+    )
+    return (
+        accounts.join(steps, on="account_id", how="left")
+        .join(notice, on="account_id", how="left")
+        .join(invoices, on="account_id", how="left")
+        .with_columns(
+            pl.col("steps_done").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+            pl.col("validation_notice_sent").fill_null(False),
+            pl.col("invoice_count").fill_null(0).cast(pl.Int32),
+        )
+    )
+
+
+def account_features(
+    accounts: pl.DataFrame,
+    points: pl.DataFrame,
+    history: pl.DataFrame,
+    done: pl.DataFrame,
+    invoices: pl.DataFrame,
+    as_of: date,
+) -> pl.DataFrame:
+    """The documented features (plus the columns the planner carries along)."""
+    frame = money_and_age(accounts, as_of)
+    frame = contactability(frame, points)
+    frame = activity(frame, history, as_of)
+    frame = strategy_state(frame, done, invoices)
+    frame = frame.with_columns(
+        pl.lit(None, dtype=pl.Float64).alias("score"),
+        pl.lit(None, dtype=pl.String).alias("tier"),
+        pl.lit(None, dtype=pl.String).alias("promise_status"),
+        pl.lit(0, dtype=pl.Int32).alias("broken_promises"),
+        pl.lit(None, dtype=pl.String).alias("plan_status"),
+        pl.lit(0, dtype=pl.Int32).alias("missed_instalments"),
+    )
+    return frame.with_columns(pl.col(name).cast(dtype) for name, dtype in SCHEMA.items())

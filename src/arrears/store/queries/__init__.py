@@ -1,0 +1,1 @@
+"""Read models: queries that return frames for the planner and reports."""

@@ -1,0 +1,179 @@
+"""What the daily plan reads: open accounts, contact points, history, steps done.
+
+Each function returns a Polars frame for one partition of debtors
+(``debtor_id % partitions == partition``), so the planner's memory is bounded
+by the partition, not the portfolio. Amounts stay integer minor units.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Select, func, select, true
+from sqlalchemy.orm import Session
+
+from arrears.store.records import (
+    AccountRecord,
+    ClientRecord,
+    ContactPointRecord,
+    DebtorRecord,
+    InteractionRecord,
+    InvoiceRecord,
+    PlannedActionRecord,
+)
+
+OPEN = ("active", "promised", "in_plan", "disputed", "on_hold", "legal", "placed")
+
+
+def _frame(session: Session, query: Select[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    rows = session.execute(query).all()
+    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+
+
+def _in_partition(column: Any, partition: int, partitions: int) -> Any:
+    return column % partitions == partition if partitions > 1 else true()
+
+
+def open_accounts(
+    session: Session, *, partition: int = 0, partitions: int = 1, client: str | None = None
+) -> pl.DataFrame:
+    """Open accounts with their debtor's attributes, one row per account."""
+    a, d, c = AccountRecord, DebtorRecord, ClientRecord
+    query = (
+        select(
+            a.id,
+            a.account_ref,
+            c.code,
+            a.client_id,
+            a.debtor_id,
+            d.kind,
+            a.product,
+            a.currency,
+            func.coalesce(a.jurisdiction, d.jurisdiction, c.jurisdiction),
+            d.language,
+            a.status,
+            a.principal_minor,
+            a.interest_minor,
+            a.fees_minor,
+            a.costs_minor,
+            a.opened_on,
+            a.due_on,
+            a.charged_off_on,
+            a.last_payment_on,
+            a.segment,
+            a.segment_since,
+            a.holds,
+            d.time_zones,
+            d.country,
+            d.region,
+            a.arms,
+        )
+        .join(d, d.id == a.debtor_id)
+        .join(c, c.id == a.client_id)
+        .where(a.status.in_(OPEN), _in_partition(a.debtor_id, partition, partitions))
+        .order_by(a.id)
+    )
+    if client is not None:
+        query = query.where(c.code == client)
+    schema = {
+        "account_id": pl.Int64, "account_ref": pl.String, "client": pl.String,
+        "client_id": pl.Int64, "debtor_id": pl.Int64, "debtor_kind": pl.String,
+        "product": pl.String, "currency": pl.String, "jurisdiction": pl.String,
+        "language": pl.String, "status": pl.String, "principal_minor": pl.Int64,
+        "interest_minor": pl.Int64, "fees_minor": pl.Int64, "costs_minor": pl.Int64,
+        "opened_on": pl.Date, "due_on": pl.Date, "charged_off_on": pl.Date,
+        "last_payment_on": pl.Date, "current_segment": pl.String, "segment_since": pl.Date,
+        "holds": pl.Object, "time_zones": pl.Object, "country": pl.String,
+        "region": pl.String, "arms": pl.Object,
+    }  # fmt: skip
+    frame = _frame(session, query, schema)
+    return frame.with_columns(
+        pl.Series("holds", [_kinds(h) for h in frame["holds"]], dtype=pl.List(pl.String)),
+        pl.Series(
+            "time_zones", [list(z or []) for z in frame["time_zones"]], dtype=pl.List(pl.String)
+        ),
+        pl.Series("arms", [dict(x or {}) for x in frame["arms"]], dtype=pl.Object),
+    )
+
+
+def _kinds(holds: Any) -> list[str]:
+    return [str(h.get("kind")) for h in (holds or []) if isinstance(h, dict)]
+
+
+def contact_points(session: Session, *, partition: int = 0, partitions: int = 1) -> pl.DataFrame:
+    """Every usable contact point of the partition's debtors."""
+    p = ContactPointRecord
+    query = select(
+        p.id, p.debtor_id, p.kind, p.value, p.line_type, p.time_zones, p.verified, p.consents,
+        p.do_not_contact, p.preferred, p.confidence,
+    ).where(_in_partition(p.debtor_id, partition, partitions))  # fmt: skip
+    schema = {
+        "point_id": pl.Int64, "debtor_id": pl.Int64, "kind": pl.String, "value": pl.String, "line_type": pl.String,
+        "time_zones": pl.Object, "verified": pl.Boolean, "consents": pl.Object,
+        "do_not_contact": pl.Boolean, "preferred": pl.Boolean, "confidence": pl.Int64,
+    }  # fmt: skip
+    frame = _frame(session, query, schema)
+    return frame.with_columns(
+        pl.Series(
+            "time_zones", [list(z or []) for z in frame["time_zones"]], dtype=pl.List(pl.String)
+        ),
+        pl.Series(
+            "consents",
+            [sorted((c or {}).keys()) for c in frame["consents"]],
+            dtype=pl.List(pl.String),
+        ),
+    )
+
+
+def interactions(
+    session: Session, *, since: datetime, partition: int = 0, partitions: int = 1
+) -> pl.DataFrame:
+    """Contacts with the partition's debtors since ``since`` (the history rules count)."""
+    i = InteractionRecord
+    query = select(
+        i.debtor_id,
+        i.account_id,
+        i.channel,
+        i.direction,
+        i.occurred_at,
+        i.contact_value,
+        i.outcome,
+    ).where(i.occurred_at >= since, _in_partition(i.debtor_id, partition, partitions))
+    schema = {
+        "debtor_id": pl.Int64, "account_id": pl.Int64, "channel": pl.String,
+        "direction": pl.String, "occurred_at": pl.Datetime("us", "UTC"),
+        "contact_value": pl.String, "outcome": pl.String,
+    }  # fmt: skip
+    return _frame(session, query, schema)
+
+
+def invoice_counts(session: Session, *, partition: int = 0, partitions: int = 1) -> pl.DataFrame:
+    i, a = InvoiceRecord, AccountRecord
+    query = (
+        select(i.account_id, func.count(i.id))
+        .join(a, a.id == i.account_id)
+        .where(i.open_minor > 0, _in_partition(a.debtor_id, partition, partitions))
+        .group_by(i.account_id)
+    )
+    return _frame(session, query, {"account_id": pl.Int64, "invoice_count": pl.Int64})
+
+
+def steps_done(
+    session: Session, *, before: date, partition: int = 0, partitions: int = 1
+) -> pl.DataFrame:
+    """Steps planned on earlier days, per account and segment (a step fires once)."""
+    p = PlannedActionRecord
+    query = (
+        select(p.account_id, p.segment, p.step, p.template, func.max(p.plan_date))
+        .where(
+            p.plan_date < before,
+            p.status == "planned",
+            _in_partition(p.debtor_id, partition, partitions),
+        )
+        .group_by(p.account_id, p.segment, p.step, p.template)
+    )
+    schema = {"account_id": pl.Int64, "segment": pl.String, "step": pl.String,
+              "template": pl.String, "last_done": pl.Date}  # fmt: skip
+    return _frame(session, query, schema)
