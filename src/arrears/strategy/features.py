@@ -98,6 +98,22 @@ FEATURES: tuple[Feature, ...] = (
         pl.List(pl.String()),
         "ids of strategy steps already done in the current segment",
     ),
+    Feature(
+        "steps_last_done",
+        pl.List(pl.Struct({"step": pl.String(), "days_ago": pl.Int32()})),
+        "for each step done in the current segment, days since it was last done",
+    ),
+    Feature(
+        "time_barred",
+        pl.Boolean(),
+        "the statute of limitations has run (false until a limitations table is configured)",
+    ),
+    Feature(
+        "hardship",
+        pl.Boolean(),
+        "financial difficulty declared (false until replies and the workbench record it)",
+    ),
+    Feature("vulnerable", pl.Boolean(), "the debtor is known to be vulnerable (same)"),
 )
 
 SCHEMA: dict[str, pl.DataType] = {f.name: f.dtype for f in FEATURES}
