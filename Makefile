@@ -1,5 +1,6 @@
 # The two commands of the README:
-#   make run   - set up .venv, create the database, load the demo portfolio, print the ageing report
+#   make run   - set up .venv, create the database, load the demo portfolio, print the ageing
+#                report, plan today's work and show it by channel with the top suppressions
 #   make test  - lint, types, import contracts and the whole test suite (SQLite and PostgreSQL)
 PYTHON ?= python3
 VENV   := .venv
@@ -19,6 +20,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/arrears db upgrade
 	$(BIN)/arrears demo
+	$(BIN)/arrears plan
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from arrears.errors import ConfigError
@@ -35,14 +35,18 @@ from arrears.errors import ConfigError
 _KEY_BYTES = 32
 
 
-@dataclass(frozen=True)
+@dataclass
 class Settings:
     """What the entry points need to compose the application."""
 
     database_url: str
     var_dir: Path
-    secret_key: bytes
     config_dir: Path = Path("config")
+
+    @cached_property
+    def secret_key(self) -> bytes:
+        """Read (or, on a laptop, create) only when something needs it."""
+        return _read_key(self.var_dir)
 
     @property
     def strategy_dir(self) -> Path:
@@ -90,9 +94,7 @@ def load_settings() -> Settings:
     var_dir = Path(os.environ.get("ARREARS_VAR_DIR", "var"))
     url = os.environ.get("ARREARS_DATABASE_URL") or _default_url(var_dir)
     config_dir = Path(os.environ.get("ARREARS_CONFIG_DIR", "config"))
-    return Settings(
-        database_url=url, var_dir=var_dir, secret_key=_read_key(var_dir), config_dir=config_dir
-    )
+    return Settings(database_url=url, var_dir=var_dir, config_dir=config_dir)
 
 
 @lru_cache(maxsize=1)

@@ -140,3 +140,48 @@ def test_the_installed_console_script_explains_every_command():
     assert result.returncode == 0
     for command in ("db", "clients", "import", "report", "demo", "audit", "mappings"):
         assert command in result.stdout
+
+
+class TestPlanningCommands:
+    def test_the_demo_is_planned_and_explained_from_the_command_line(
+        self,
+        cli_env: dict[str, str],
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ):
+        from arrears.config import get_settings
+
+        monkeypatch.setenv(
+            "ARREARS_CONFIG_DIR", str(Path(__file__).resolve().parents[2] / "config")
+        )
+        get_settings.cache_clear()
+        code, _, err = cli(
+            capsys, "demo", "--accounts", "300", "--as-of", "2026-11-20", "--no-report"
+        )
+        assert code == 0, err
+        code, out, err = cli(capsys, "plan", "--as-of", "2026-11-20", "--call-capacity", "10")
+        assert code == 0, err
+        assert "Today's work by channel" in out and "Top suppressions by rule" in out
+        assert "capacity" in out
+        code, out, _ = cli(capsys, "strategies", "list")
+        assert code == 0 and "cn-consumer-lending" in out
+        code, out, _ = cli(capsys, "strategies", "validate")
+        assert code == 0 and "valid" in out
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(cli_env["ARREARS_DATABASE_URL"])
+        with engine.connect() as connection:
+            ref, client = connection.execute(
+                text(
+                    "SELECT a.account_ref, c.code FROM planned_actions p JOIN accounts a"
+                    " ON a.id = p.account_id JOIN clients c ON c.id = a.client_id"
+                    " WHERE p.status = 'suppressed' AND p.suppressed_by = 'capacity' LIMIT 1"
+                )
+            ).one()
+        engine.dispose()
+        code, out, _ = cli(capsys, "explain", ref, "--client", client)
+        assert code == 0 and "capacity" in out and "why:" in out
+        code, out, _ = cli(capsys, "explain", ref, "--client", client, "--json")
+        assert code == 0 and '"actions"' in out
+        code, _, err = cli(capsys, "explain", "NO-SUCH-ACCOUNT")
+        assert code == 2 and "no account 'NO-SUCH-ACCOUNT'" in err

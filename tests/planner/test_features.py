@@ -62,7 +62,7 @@ def points(*kinds: str, do_not_contact: bool = False) -> pl.DataFrame:
     )
 
 
-def history(*events: tuple[str, str, datetime, str]) -> pl.DataFrame:
+def history(*events: tuple[str, ...] | tuple[str, str, datetime, str]) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "debtor_id": [10] * len(events),
@@ -72,6 +72,7 @@ def history(*events: tuple[str, str, datetime, str]) -> pl.DataFrame:
             "occurred_at": [e[2] for e in events],
             "contact_value": ["v0"] * len(events),
             "outcome": [e[3] for e in events],
+            "template": [e[4] if len(e) > 4 else None for e in events],
         },
         schema={
             "debtor_id": pl.Int64,
@@ -79,6 +80,7 @@ def history(*events: tuple[str, str, datetime, str]) -> pl.DataFrame:
             "channel": pl.String,
             "direction": pl.String,
             "occurred_at": pl.Datetime("us", "UTC"),
+            "template": pl.String,
             "contact_value": pl.String,
             "outcome": pl.String,
         },
@@ -189,4 +191,14 @@ class TestStrategyState:
         )
         row = features(accounts(), points(), history(), done)
         assert sorted(row["steps_done"]) == ["sms1", "v"]
+        assert row["validation_notice_sent"] is True
+
+
+class TestValidationNotice:
+    def test_a_notice_mailed_earlier_counts_as_sent(self):
+        row = features(
+            accounts(),
+            points(),
+            history(("letter", "out", at(1), "delivered", "validation_notice")),
+        )  # type: ignore[arg-type]
         assert row["validation_notice_sent"] is True

@@ -162,8 +162,4 @@ def _complete(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     )
     missing = {k: v for k, v in SCHEMA.items() if k not in frame.columns}
     filled = [pl.lit(DEFAULTS.get(k), dtype=v).alias(k) for k, v in missing.items()]
-    return (
-        frame.with_columns(filled)
-        .select(*SCHEMA)
-        .cast(pl.Schema(SCHEMA))
-    )
+    return frame.with_columns(filled).select(*SCHEMA).cast(pl.Schema(SCHEMA))

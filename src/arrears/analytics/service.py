@@ -18,8 +18,8 @@ from arrears.core.accounts import OPEN_STATUSES
 from arrears.core.aging import BucketScheme
 from arrears.core.currency import home_locale
 from arrears.core.money import Money
-from arrears.strategy.features import bucket_expr
 from arrears.store.uow import UnitOfWork
+from arrears.strategy.features import bucket_expr
 
 AMOUNT_COLUMNS = ("balance", "principal", "interest", "fees", "costs")
 

@@ -11,7 +11,7 @@ import sys
 import click
 import typer
 
-from arrears.cli.commands import clients, db, demo, imports, report
+from arrears.cli.commands import clients, compliance, db, demo, imports, plan, report
 from arrears.errors import ArrearsError
 
 app = typer.Typer(
@@ -28,6 +28,10 @@ app.add_typer(report.app, name="report")
 app.command("demo")(demo.demo)
 app.add_typer(db.audit_app, name="audit")
 app.add_typer(imports.mappings_app, name="mappings")
+app.command("plan")(plan.plan)
+app.command("explain")(plan.explain)
+app.add_typer(plan.strategies_app, name="strategies")
+app.add_typer(compliance.app, name="compliance")
 
 _state = {"debug": False}
 
@@ -45,7 +49,8 @@ def run(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
-        app(args=args, prog_name="arrears", standalone_mode=False)
+        # Without standalone mode Click returns (not raises) the code of typer.Exit(n).
+        code = app(args=args, prog_name="arrears", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
@@ -69,7 +74,7 @@ def run(argv: list[str] | None = None) -> int:
             f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True
         )
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def entry() -> None:

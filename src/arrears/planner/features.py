@@ -20,6 +20,7 @@ MESSAGE_CHANNELS = ("sms", "email", "letter")
 CALL_CHANNELS = ("call", "voicemail")
 UNANSWERED = ("no_answer", "voicemail", "limited_content_message", "busy")
 SEVEN_DAYS = timedelta(days=7)
+VALIDATION_NOTICE = "validation_notice"
 
 
 def _scale() -> pl.DataFrame:
@@ -126,23 +127,58 @@ def activity(accounts: pl.DataFrame, history: pl.DataFrame, as_of: date) -> pl.D
     )  # fmt: skip
 
 
-def strategy_state(
-    accounts: pl.DataFrame, done: pl.DataFrame, invoices: pl.DataFrame
-) -> pl.DataFrame:
-    """Steps already done (a step fires once per account), the validation notice, invoices."""
-    steps = done.group_by("account_id").agg(pl.col("step").unique().alias("steps_done"))
-    notice = (
-        done.filter(pl.col("template") == "validation_notice")
-        .select("account_id")
-        .unique()
-        .with_columns(pl.lit(True).alias("validation_notice_sent"))
+def segment_progress(frame: pl.DataFrame, done: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Steps done in the account's ``segment`` and how long ago (a step fires once per segment).
+
+    Called with the segment the account is in; after the strategy puts the account
+    in a new segment the planner calls it again, so a new segment starts afresh.
+    """
+    in_segment = done.join(frame.select("account_id", "segment"), on=["account_id", "segment"])
+    days_ago = (pl.lit(as_of) - pl.col("last_done")).dt.total_days().cast(pl.Int32)
+    steps = in_segment.group_by("account_id").agg(
+        pl.col("step").unique().alias("steps_done"),
+        pl.struct(pl.col("step"), days_ago.alias("days_ago")).alias("steps_last_done"),
     )
+    empty_last = pl.lit([], dtype=SCHEMA["steps_last_done"])
     return (
-        accounts.join(steps, on="account_id", how="left")
+        frame.drop("steps_done", "steps_last_done", strict=False)
+        .join(steps, on="account_id", how="left")
+        .with_columns(
+            pl.col("steps_done").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+            pl.col("steps_last_done").fill_null(empty_last),
+        )
+    )
+
+
+def validation_notices(history: pl.DataFrame) -> pl.DataFrame:
+    """When each account's validation notice was sent (US, Reg F 1006.34)."""
+    return (
+        history.filter((pl.col("template") == VALIDATION_NOTICE) & (pl.col("direction") == "out"))
+        .group_by("account_id")
+        .agg(pl.col("occurred_at").min().alias("validation_sent_at"))
+    )
+
+
+def strategy_state(
+    accounts: pl.DataFrame,
+    done: pl.DataFrame,
+    invoices: pl.DataFrame,
+    history: pl.DataFrame,
+    as_of: date,
+) -> pl.DataFrame:
+    """Progress in the current segment, the validation notice, open invoices."""
+    planned = done.filter(pl.col("template") == VALIDATION_NOTICE).select("account_id")
+    notice = (
+        pl.concat([planned, validation_notices(history).select("account_id")])
+        .unique().with_columns(pl.lit(True).alias("validation_notice_sent"))
+    )  # fmt: skip
+    current = accounts.with_columns(pl.col("current_segment").alias("segment"))
+    return (
+        segment_progress(current, done, as_of)
+        .drop("segment")
         .join(notice, on="account_id", how="left")
         .join(invoices, on="account_id", how="left")
         .with_columns(
-            pl.col("steps_done").fill_null(pl.lit([], dtype=pl.List(pl.String))),
             pl.col("validation_notice_sent").fill_null(False),
             pl.col("invoice_count").fill_null(0).cast(pl.Int32),
         )
@@ -161,7 +197,7 @@ def account_features(
     frame = money_and_age(accounts, as_of)
     frame = contactability(frame, points)
     frame = activity(frame, history, as_of)
-    frame = strategy_state(frame, done, invoices)
+    frame = strategy_state(frame, done, invoices, history, as_of)
     frame = frame.with_columns(
         pl.lit(None, dtype=pl.Float64).alias("score"),
         pl.lit(None, dtype=pl.String).alias("tier"),
@@ -169,5 +205,10 @@ def account_features(
         pl.lit(0, dtype=pl.Int32).alias("broken_promises"),
         pl.lit(None, dtype=pl.String).alias("plan_status"),
         pl.lit(0, dtype=pl.Int32).alias("missed_instalments"),
+        # No limitations table, hardship or vulnerability records exist yet: the strategies
+        # use cautious proxies until then (docs/strategies.md).
+        pl.lit(False).alias("time_barred"),
+        pl.lit(False).alias("hardship"),
+        pl.lit(False).alias("vulnerable"),
     )
     return frame.with_columns(pl.col(name).cast(dtype) for name, dtype in SCHEMA.items())

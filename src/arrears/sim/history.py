@@ -84,7 +84,10 @@ def generate_history(
     ).iter_rows():
         j = jurisdiction or "US"
         if rng.random() < 0.65:
-            rows.extend(_account_history(rng, by_debtor, account, debtor, client, j, as_of))
+            past = _account_history(rng, by_debtor, account, debtor, client, j, as_of)
+            if j.startswith("US") and past:
+                past.append(_validation_notice(rng, by_debtor, account, debtor, j, as_of))
+            rows.extend(row for row in past if row)
         if j.startswith("US") and rng.random() < 0.02:
             rows.extend(_over_dialled(rng, by_debtor, account, debtor, j, as_of))
         hold = _maybe_hold(rng, account, j, as_of)
@@ -136,6 +139,21 @@ def _over_dialled(
             for d in days]  # fmt: skip
 
 
+def _validation_notice(
+    rng: np.random.Generator,
+    points: dict[tuple[int, str], str],
+    account: int,
+    debtor: int,
+    jurisdiction: str,
+    as_of: date,
+) -> dict[str, Any]:
+    """The validation notice a US agency mails before its other work (Reg F 1006.34)."""
+    day = as_of - timedelta(days=int(rng.integers(25, 40)))
+    to = _contact_value(points, debtor, "letter") or "address on file"
+    row = _row(account, debtor, "letter", "out", _instant(rng, day, jurisdiction), to, "delivered")
+    return {**row, "template": "validation_notice"}
+
+
 def _maybe_hold(
     rng: np.random.Generator, account: int, jurisdiction: str, as_of: date
 ) -> dict[str, Any] | None:
@@ -161,4 +179,4 @@ def _row(
 ) -> dict[str, Any]:
     return {"account_id": account, "debtor_id": debtor, "channel": channel,
             "direction": direction, "occurred_at": at, "contact_value": to, "outcome": outcome,
-            "status": "done", "details": {"source": "demo"}}  # fmt: skip
+            "status": "done", "template": None, "details": {"source": "demo"}}  # fmt: skip

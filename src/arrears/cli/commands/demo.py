@@ -11,7 +11,7 @@ from arrears.cli.commands.imports import _print
 from arrears.cli.commands.report import parse_day, print_aging
 from arrears.cli.context import app as build_app
 from arrears.core.aging import get_scheme
-from arrears.sim.demo import load_demo
+from arrears.sim.demo import load_demo, load_history
 
 
 def demo(
@@ -35,7 +35,11 @@ def demo(
         workers=os.cpu_count() or 1,
         on_file=_print,
     )
-    typer.echo(f"demo loaded: {len(summaries)} files into {ctx.settings.database_url}")
+    written = load_history(uow_factory=ctx.uow_factory, as_of=day, seed=seed, at=ctx.clock())
+    typer.echo(
+        f"demo loaded: {len(summaries)} files into {ctx.database.display_url}"
+        + (f", {written} past contacts" if written else "")
+    )
     if report:
         with ctx.uow() as uow:
             print_aging(aging_report(uow=uow, as_of=day, scheme=get_scheme("dpd")))

@@ -7,11 +7,12 @@ by the partition, not the portfolio. Amounts stay integer minor units.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, func, select, true
+from sqlalchemy import Executable, func, select, true
 from sqlalchemy.orm import Session
 
 from arrears.store.records import (
@@ -27,17 +28,28 @@ from arrears.store.records import (
 OPEN = ("active", "promised", "in_plan", "disputed", "on_hold", "legal", "placed")
 
 
-def _frame(session: Session, query: Select[Any], schema: dict[str, Any]) -> pl.DataFrame:
+def _frame(session: Session, query: Executable, schema: dict[str, Any]) -> pl.DataFrame:
     rows = session.execute(query).all()
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 
 
-def _in_partition(column: Any, partition: int, partitions: int) -> Any:
-    return column % partitions == partition if partitions > 1 else true()
+@dataclass(frozen=True)
+class Partition:
+    """Debtors whose id % count == index (the whole portfolio: Partition(0, 1))."""
+
+    index: int = 0
+    count: int = 1
+
+
+WHOLE = Partition()
+
+
+def _in_partition(column: Any, part: Partition) -> Any:
+    return column % part.count == part.index if part.count > 1 else true()
 
 
 def open_accounts(
-    session: Session, *, partition: int = 0, partitions: int = 1, client: str | None = None
+    session: Session, *, part: Partition = WHOLE, client: str | None = None
 ) -> pl.DataFrame:
     """Open accounts with their debtor's attributes, one row per account."""
     a, d, c = AccountRecord, DebtorRecord, ClientRecord
@@ -72,7 +84,7 @@ def open_accounts(
         )
         .join(d, d.id == a.debtor_id)
         .join(c, c.id == a.client_id)
-        .where(a.status.in_(OPEN), _in_partition(a.debtor_id, partition, partitions))
+        .where(a.status.in_(OPEN), _in_partition(a.debtor_id, part))
         .order_by(a.id)
     )
     if client is not None:
@@ -102,15 +114,16 @@ def _kinds(holds: Any) -> list[str]:
     return [str(h.get("kind")) for h in (holds or []) if isinstance(h, dict)]
 
 
-def contact_points(session: Session, *, partition: int = 0, partitions: int = 1) -> pl.DataFrame:
+def contact_points(session: Session, *, part: Partition = WHOLE) -> pl.DataFrame:
     """Every usable contact point of the partition's debtors."""
     p = ContactPointRecord
     query = select(
         p.id, p.debtor_id, p.kind, p.value, p.line_type, p.time_zones, p.verified, p.consents,
         p.do_not_contact, p.preferred, p.confidence,
-    ).where(_in_partition(p.debtor_id, partition, partitions))  # fmt: skip
+    ).where(_in_partition(p.debtor_id, part))  # fmt: skip
     schema = {
-        "point_id": pl.Int64, "debtor_id": pl.Int64, "kind": pl.String, "value": pl.String, "line_type": pl.String,
+        "point_id": pl.Int64, "debtor_id": pl.Int64, "kind": pl.String, "value": pl.String,
+        "line_type": pl.String,
         "time_zones": pl.Object, "verified": pl.Boolean, "consents": pl.Object,
         "do_not_contact": pl.Boolean, "preferred": pl.Boolean, "confidence": pl.Int64,
     }  # fmt: skip
@@ -127,9 +140,7 @@ def contact_points(session: Session, *, partition: int = 0, partitions: int = 1)
     )
 
 
-def interactions(
-    session: Session, *, since: datetime, partition: int = 0, partitions: int = 1
-) -> pl.DataFrame:
+def interactions(session: Session, *, since: datetime, part: Partition = WHOLE) -> pl.DataFrame:
     """Contacts with the partition's debtors since ``since`` (the history rules count)."""
     i = InteractionRecord
     query = select(
@@ -140,29 +151,28 @@ def interactions(
         i.occurred_at,
         i.contact_value,
         i.outcome,
-    ).where(i.occurred_at >= since, _in_partition(i.debtor_id, partition, partitions))
+        i.template,
+    ).where(i.occurred_at >= since, _in_partition(i.debtor_id, part))
     schema = {
         "debtor_id": pl.Int64, "account_id": pl.Int64, "channel": pl.String,
         "direction": pl.String, "occurred_at": pl.Datetime("us", "UTC"),
-        "contact_value": pl.String, "outcome": pl.String,
+        "contact_value": pl.String, "outcome": pl.String, "template": pl.String,
     }  # fmt: skip
     return _frame(session, query, schema)
 
 
-def invoice_counts(session: Session, *, partition: int = 0, partitions: int = 1) -> pl.DataFrame:
+def invoice_counts(session: Session, *, part: Partition = WHOLE) -> pl.DataFrame:
     i, a = InvoiceRecord, AccountRecord
     query = (
         select(i.account_id, func.count(i.id))
         .join(a, a.id == i.account_id)
-        .where(i.open_minor > 0, _in_partition(a.debtor_id, partition, partitions))
+        .where(i.open_minor > 0, _in_partition(a.debtor_id, part))
         .group_by(i.account_id)
     )
     return _frame(session, query, {"account_id": pl.Int64, "invoice_count": pl.Int64})
 
 
-def steps_done(
-    session: Session, *, before: date, partition: int = 0, partitions: int = 1
-) -> pl.DataFrame:
+def steps_done(session: Session, *, before: date, part: Partition = WHOLE) -> pl.DataFrame:
     """Steps planned on earlier days, per account and segment (a step fires once)."""
     p = PlannedActionRecord
     query = (
@@ -170,7 +180,7 @@ def steps_done(
         .where(
             p.plan_date < before,
             p.status == "planned",
-            _in_partition(p.debtor_id, partition, partitions),
+            _in_partition(p.debtor_id, part),
         )
         .group_by(p.account_id, p.segment, p.step, p.template)
     )

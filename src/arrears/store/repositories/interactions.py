@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from arrears.store.records import InteractionRecord
 from arrears.store.repositories.base import Repository, chunked
@@ -13,9 +13,8 @@ from arrears.store.repositories.base import Repository, chunked
 
 class InteractionRepository(Repository):
     def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
-        table = InteractionRecord.__table__
         for part in chunked(list(rows), 5_000):
-            self.session.execute(table.insert(), list(part))
+            self.session.execute(insert(InteractionRecord), list(part))
 
     def count(self) -> int:
         return int(self.session.scalar(select(func.count(InteractionRecord.id))) or 0)

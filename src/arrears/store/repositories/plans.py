@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from arrears.store.records import AccountRecord, PlannedActionRecord, PlanRunRecord
 from arrears.store.repositories.base import Repository, chunked
@@ -14,13 +14,15 @@ from arrears.store.repositories.base import Repository, chunked
 
 class PlanRepository(Repository):
     def resumable(self, plan_date: date) -> PlanRunRecord | None:
-        """A run of this date that was interrupted (status still running)."""
+        """The latest run of this date when it did not finish (killed or failed)."""
         query = (
             select(PlanRunRecord)
-            .where(PlanRunRecord.plan_date == plan_date, PlanRunRecord.status == "running")
+            .where(PlanRunRecord.plan_date == plan_date)
             .order_by(PlanRunRecord.id.desc())
+            .limit(1)
         )
-        return self.session.scalars(query).first()
+        run = self.session.scalars(query).first()
+        return run if run is not None and run.status != "done" else None
 
     def get_run(self, run_id: int) -> PlanRunRecord:
         run = self.session.get(PlanRunRecord, run_id)
@@ -53,9 +55,8 @@ class PlanRepository(Repository):
                 PlannedActionRecord.partition == partition,
             )
         )
-        table = PlannedActionRecord.__table__
         for part in chunked(list(rows), 5_000):
-            self.session.execute(table.insert(), list(part))
+            self.session.execute(insert(PlannedActionRecord), list(part))
 
     def assign(self, changes: Sequence[dict[str, Any]]) -> None:
         """Record strategy, segment (and since when) and arms on accounts (bulk, by id)."""
@@ -95,6 +96,11 @@ class PlanRepository(Repository):
         else:
             query = query.where(p.plan_date == plan_date)
         return list(self.session.scalars(query.order_by(p.priority.desc(), p.id)))
+
+    def latest_date(self) -> date | None:
+        """The date of the latest finished plan."""
+        query = select(func.max(PlanRunRecord.plan_date)).where(PlanRunRecord.status == "done")
+        return self.session.scalar(query)
 
     def count(self, plan_date: date) -> int:
         p = PlannedActionRecord

@@ -1,0 +1,215 @@
+"""Benchmark: the daily plan on synthetic frames of 1M and 10M accounts.
+
+    .venv/bin/python bench/plan/run.py [--sizes 1000000 10000000] [--partition 1000000]
+
+Each account has two contact points and on average 8 past contacts. The plan
+(features are given; strategy, segments, arms, today's steps, compliance
+verdicts, expected value and capacity) runs partition by partition in one
+process, exactly as ``planner.service`` does without the database. In the
+same run, a bare Polars group-by over the same contact history gives the
+floor; the ratio plan / floor says how much the plan costs over reading the
+history once. Peak memory is the process's maximum RSS. Results go to
+docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.common import ROOT, machine, now, write_section
+
+AS_OF = date(2026, 11, 20)
+JURISDICTIONS = ["CN", "US-CA", "US-NY", "US-TX", "US-MA", "US-WA", "GB", "US-FL"]
+CLIENTS = {"CN": "cn-consumer", "GB": "uk-utility"}
+
+
+def synth_accounts(n: int, seed: int, offset: int) -> pl.DataFrame:
+    """The planner's input columns for n accounts (as store.queries would give them)."""
+    from arrears.strategy.features import SCHEMA
+
+    rng = np.random.default_rng(seed)
+    ids = np.arange(offset, offset + n, dtype=np.int64)
+    jur = np.array(JURISDICTIONS)[rng.integers(0, len(JURISDICTIONS), n)]
+    dpd = np.clip(rng.gamma(1.2, 60, n).astype(np.int32) - 5, -7, 900)
+    principal = (rng.lognormal(8.5, 1.0, n) * 100).astype(np.int64)
+    frame = pl.DataFrame({
+        "account_id": ids, "account_ref": pl.Series(ids).cast(pl.String),
+        "jurisdiction": jur, "dpd": dpd, "principal_minor": principal,
+        "interest_minor": principal // 20, "fees_minor": principal // 50,
+        "costs_minor": np.zeros(n, dtype=np.int64),
+        "unanswered_calls": rng.integers(0, 6, n).astype(np.int32),
+        "days_since_last_payment": np.where(rng.random(n) < 0.3, rng.integers(1, 90, n), None),
+    })  # fmt: skip
+    return frame.with_columns(
+        pl.col("account_id").alias("debtor_id"),
+        pl.when(pl.col("jurisdiction") == "CN").then(pl.lit("cn-consumer"))
+        .when(pl.col("jurisdiction") == "GB").then(pl.lit("uk-utility"))
+        .otherwise(pl.lit("us-agency")).alias("client"),
+        pl.when(pl.col("jurisdiction") == "CN").then(pl.lit("CNY"))
+        .when(pl.col("jurisdiction") == "GB").then(pl.lit("GBP"))
+        .otherwise(pl.lit("USD")).alias("currency"),
+        pl.lit(1, dtype=pl.Int64).alias("client_id"),
+        pl.lit([], dtype=pl.List(pl.String)).alias("time_zones"),
+        pl.lit([], dtype=pl.List(pl.String)).alias("holds"),
+        pl.lit(None, dtype=pl.String).alias("current_segment"),
+        pl.lit(None, dtype=pl.Date).alias("segment_since"),
+    ).pipe(_fill_features, SCHEMA)  # fmt: skip
+
+
+def _fill_features(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    from arrears.core.aging import DPD_SCHEME, M_SCHEME
+    from arrears.strategy.features import MAJOR, bucket_expr
+
+    balance = pl.col("principal_minor") + pl.col("interest_minor") + pl.col("fees_minor")
+    frame = frame.with_columns(
+        balance.alias("balance_minor"),
+        (balance.cast(MAJOR) / 100).cast(MAJOR).alias("balance"),
+        (pl.col("principal_minor").cast(MAJOR) / 100).cast(MAJOR).alias("principal"),
+        bucket_expr(pl.col("dpd"), DPD_SCHEME).alias("bucket"),
+        bucket_expr(pl.col("dpd"), M_SCHEME).alias("m_bucket"),
+        pl.lit("person").alias("debtor_kind"), pl.lit("credit_card").alias("product"),
+        pl.lit("active").alias("status"), pl.lit("en-US").alias("language"),
+        pl.lit(True).alias("has_mobile"), pl.lit(True).alias("has_phone"),
+        pl.lit(True).alias("has_email"), pl.lit(False).alias("has_address"),
+    )  # fmt: skip
+    missing = [pl.lit(None, dtype=t).alias(c) for c, t in schema.items() if c not in frame.columns]
+    frame = frame.with_columns(missing).with_columns(
+        pl.col("events").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        pl.col("steps_done").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        pl.col("broken_promises").fill_null(0), pl.col("contacts_7d").fill_null(0),
+        pl.col("segment_days").fill_null(0), pl.col("invoice_count").fill_null(0),
+        pl.col("validation_notice_sent").fill_null(True), pl.col("disputed").fill_null(False),
+        pl.col("on_hold").fill_null(False), pl.col("charged_off").fill_null(False),
+        pl.col("replied_since_last_message").fill_null(False),
+    )  # fmt: skip
+    return frame.with_columns(pl.col(c).cast(t) for c, t in schema.items())
+
+
+def synth_points(accounts: pl.DataFrame) -> pl.DataFrame:
+    ids = accounts["debtor_id"]
+    n = len(ids)
+    mobile = pl.DataFrame(
+        {"debtor_id": ids, "kind": ["mobile"] * n, "value": (ids + 10**9).cast(pl.String)}
+    )
+    email = pl.DataFrame(
+        {"debtor_id": ids, "kind": ["email"] * n, "value": ids.cast(pl.String) + "@example.com"}
+    )
+    return pl.concat([mobile, email]).with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("point_id"),
+        pl.lit(None, dtype=pl.String).alias("line_type"),
+        pl.lit([], dtype=pl.List(pl.String)).alias("time_zones"),
+        pl.lit(False).alias("verified"),
+        pl.lit([], dtype=pl.List(pl.String)).alias("consents"),
+        pl.lit(False).alias("do_not_contact"),
+        pl.lit(False).alias("preferred"),
+        pl.lit(80, dtype=pl.Int64).alias("confidence"),
+    )
+
+
+def synth_history(accounts: pl.DataFrame, per_account: float, seed: int) -> pl.DataFrame:
+    """On average ``per_account`` past contacts per account over the last 30 days."""
+    rng = np.random.default_rng(seed + 1)
+    n = accounts.height
+    counts = rng.poisson(per_account, n)
+    ids = np.repeat(accounts["account_id"].to_numpy(), counts)
+    m = len(ids)
+    start = datetime.combine(AS_OF - timedelta(days=30), datetime.min.time(), tzinfo=UTC)
+    seconds = rng.integers(0, 30 * 86400, m)
+    channel = np.array(["call", "call", "call", "sms", "email"])[rng.integers(0, 5, m)]
+    outcome = np.array(["no_answer", "voicemail", "conversation", "busy", "delivered"])[
+        rng.integers(0, 5, m)]  # fmt: skip
+    return pl.DataFrame({
+        "debtor_id": ids, "account_id": ids, "channel": channel,
+        "direction": np.where(rng.random(m) < 0.95, "out", "in"),
+        "occurred_at": pl.Series(seconds * 1_000_000).cast(pl.Duration("us")) + start,
+        "contact_value": (pl.Series(ids) + 10**9).cast(pl.String), "outcome": outcome,
+    }).with_columns(pl.col("occurred_at").cast(pl.Datetime("us", "UTC")))  # fmt: skip
+
+
+def peak_rss_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+
+def run(size: int, partition: int) -> dict[str, float]:
+    from arrears.compliance.rulebooks import load_rulebooks
+    from arrears.planner.plan import PlanParams, plan_partition
+    from arrears.strategy.loader import load_strategies
+
+    strategies = load_strategies(ROOT / "config" / "strategies")
+    rulebooks = load_rulebooks(ROOT / "config" / "rulebooks")
+    plan_seconds = floor_seconds = 0.0
+    actions = history_rows = 0
+    for offset in range(0, size, partition):
+        n = min(partition, size - offset)
+        accounts = synth_accounts(n, seed=offset, offset=offset)
+        points = synth_points(accounts)
+        history = synth_history(accounts, 8.0, seed=offset)
+        history_rows += history.height
+        start = time.perf_counter()
+        history.group_by("debtor_id").agg(
+            pl.len(), pl.col("occurred_at").max(), (pl.col("outcome") == "conversation").sum()
+        )
+        floor_seconds += time.perf_counter() - start
+        start = time.perf_counter()
+        plan = plan_partition(
+            accounts,
+            points,
+            history,
+            strategies=strategies,
+            rulebooks=rulebooks,
+            as_of=AS_OF,
+            params=PlanParams(call_capacity=n // 20),
+        )
+        plan_seconds += time.perf_counter() - start
+        actions += plan.actions.height
+    return {
+        "accounts": size,
+        "history": history_rows,
+        "actions": actions,
+        "plan_s": plan_seconds,
+        "floor_s": floor_seconds,
+        "rss": peak_rss_gib(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--partition", type=int, default=1_000_000)
+    args = parser.parse_args()
+    results = []
+    for size in args.sizes:
+        result = run(size, args.partition)
+        print(result, flush=True)
+        results.append(result)
+    lines = [
+        "## Daily plan (`bench/plan/run.py`)", "",
+        f"Measured {now()} on {machine()}. Synthetic accounts in partitions of "
+        f"{args.partition:,}; ~8 past contacts per account; one run each.", "",
+        "| accounts | history rows | actions | plan (s) | floor: group-by (s) | plan / floor "
+        "| peak RSS (GiB) |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]  # fmt: skip
+    for r in results:
+        lines.append(
+            f"| {r['accounts']:,} | {r['history']:,} | {r['actions']:,} | "
+            f"{r['plan_s']:.1f} | {r['floor_s']:.2f} | "
+            f"{r['plan_s'] / max(r['floor_s'], 1e-9):.0f}x | {r['rss']:.1f} |"
+        )
+    lines += ["", "Target (2 cores): 10M accounts planned in <= 60 s with <= 12 GiB peak memory."]
+    body = "\n".join(lines)
+    print(body)
+    write_section("plan", body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""From today's steps to proposed contacts the compliance engine can judge.
+
+For each step on a contact channel the best contact point is chosen (the
+debtor's preferred one first, then verified, then by the source's confidence)
+and the facts the rules need are laid out in the engine's contacts schema
+(``compliance.model.CONTACTS``); the debtor's past contacts become the
+engine's history frame. The proposed instant is 08:00 on the plan date in the
+debtor's first candidate zone: the engine answers DELAY with the instant the
+contact may happen from when that is too early for any other candidate zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import polars as pl
+
+from arrears.compliance.model import CONTACTS, HISTORY
+
+# Which contact point kinds serve which channel, best first.
+KINDS = {
+    "sms": ["mobile", "phone"],
+    "call": ["mobile", "phone", "landline"],
+    "email": ["email"],
+    "letter": ["address"],
+    "visit": ["address"],
+}
+CONTACT_CHANNELS = tuple(KINDS)
+# Used when nothing on file gives a zone (the engine widens this conservatively).
+DEFAULT_ZONE = {"CN": "Asia/Shanghai", "GB": "Europe/London", "US": "America/New_York"}
+START = time(8, 0)
+
+
+def best_points(points: pl.DataFrame) -> pl.DataFrame:
+    """One contact point per (debtor, channel): preferred, verified, most trusted."""
+    rows = []
+    for channel, kinds in KINDS.items():
+        rank = pl.col("kind").replace_strict({k: i for i, k in enumerate(kinds)}, default=None)
+        rows.append(
+            points.filter(pl.col("kind").is_in(kinds) & ~pl.col("do_not_contact"))
+            .with_columns(rank.alias("_rank"), pl.lit(channel).alias("channel"))
+            .sort(["debtor_id", "preferred", "verified", "_rank", "confidence"],
+                  descending=[False, True, True, False, True])
+            .group_by("debtor_id", "channel", maintain_order=True).first()
+        )  # fmt: skip
+    return pl.concat(rows).select(
+        "debtor_id", "channel", pl.col("value").alias("to"), "kind", "line_type",
+        pl.col("time_zones").alias("point_zones"), "consents",
+    )  # fmt: skip
+
+
+def jurisdictions(known: frozenset[str], column: str = "jurisdiction") -> pl.Expr:
+    """'US-MA' applies the US rulebook and the MA overlay; 'US-GA' (no overlay yet) the US one.
+
+    Only rulebooks that exist are named: for a state without an overlay the federal
+    rules apply, and docs/compliance.md says which overlays exist.
+    """
+    j = pl.col(column).fill_null("")
+    country = j.str.split("-").list.first()
+    overlay = j.is_in(list(known)) & j.str.contains("-")
+    return (
+        pl.when(overlay).then(pl.concat_list(country, j))
+        .otherwise(pl.concat_list(country))
+        .alias("jurisdictions")
+    )  # fmt: skip
+
+
+def _first_zone() -> pl.Expr:
+    country = pl.col("jurisdiction").fill_null("").str.split("-").list.first()
+    fallback = country.replace_strict(DEFAULT_ZONE, default="UTC")
+    return pl.coalesce(pl.col("zones").list.first(), fallback).alias("_zone")
+
+
+def proposed_instants(frame: pl.DataFrame, as_of: date) -> pl.Series:
+    """08:00 local on the plan date in each row's first zone, as UTC instants."""
+    start = datetime.combine(as_of, START)
+    out = pl.Series("now", [None] * frame.height, dtype=pl.Datetime("us", "UTC"))
+    zones = frame.select(_first_zone())["_zone"]
+    for zone in zones.unique().to_list():
+        instant = pl.Series([start]).dt.replace_time_zone(zone).dt.convert_time_zone("UTC")
+        out = out.scatter((zones == zone).arg_true(), instant[0])
+    return out
+
+
+def contacts_frame(steps: pl.DataFrame, as_of: date, known: frozenset[str]) -> pl.DataFrame:
+    """The engine's contacts schema, one row per contact step (``steps`` has ``to``)."""
+    zones = pl.concat_list(pl.col("time_zones"), pl.col("point_zones")).list.unique()
+    frame = steps.with_columns(
+        zones.alias("zones"),
+        pl.col("debtor_id").cast(pl.String).alias("person"),
+        pl.col("account_id").cast(pl.String).alias("debt"),
+        jurisdictions(known),
+    )
+    frame = frame.with_columns(proposed_instants(frame, as_of))
+    consents = pl.col("consents").list.eval(
+        pl.struct(kind=pl.element(), date=pl.lit(None, dtype=pl.Date),
+                  to=pl.lit(None, dtype=pl.String))
+    )  # fmt: skip
+    return frame.select(
+        pl.col("contact_id"), "person", "now", "jurisdictions", "channel", "to", "debt",
+        (pl.col("channel") == "sms").alias("automated"),
+        pl.lit("debtor").alias("counterparty"),
+        pl.lit("collection").alias("purpose"),
+        pl.lit(None, dtype=pl.String).alias("content"),
+        pl.when(pl.col("kind").is_in(["mobile", "landline"])).then(pl.col("kind"))
+        .when(pl.col("kind") == "phone").then(pl.lit("unknown")).alias("to_line_type"),
+        pl.lit("debtor").alias("to_owner"),
+        pl.when(pl.col("kind").is_in(["address", "landline"])).then(pl.lit("home"))
+        .alias("to_place"),
+        pl.lit(False).alias("to_employer_email"),
+        pl.col("zones"),
+        (pl.col("zones").list.len() > 0).alias("zones_known"),
+        pl.lit([], dtype=CONTACTS["inconvenient_times"]).alias("inconvenient_times"),
+        pl.lit([], dtype=pl.List(pl.String)).alias("inconvenient_places"),
+        pl.lit([], dtype=CONTACTS["opt_outs"]).alias("opt_outs"),
+        pl.col("holds").list.eval(
+            pl.struct(kind=pl.element(), debt=pl.lit(None, dtype=pl.String),
+                      since=pl.lit(None, dtype=pl.Datetime("us", "UTC")))
+        ).alias("holds"),
+        consents.alias("consents"),
+        pl.lit(False).alias("time_barred"),
+        pl.col("validation_sent_at"),
+        pl.col("first_contact_at"),
+        pl.lit(False).alias("debtor_unreachable"),
+    ).with_columns(pl.col(n).cast(t) for n, t in CONTACTS.items())  # fmt: skip
+
+
+def history_frame(history: pl.DataFrame) -> pl.DataFrame:
+    """Interactions as the engine's history schema."""
+    return history.select(
+        pl.col("debtor_id").cast(pl.String).alias("person"),
+        pl.col("occurred_at").alias("at"),
+        "channel",
+        "direction",
+        pl.col("contact_value").alias("to"),
+        pl.col("account_id").cast(pl.String).alias("debt"),
+        "outcome",
+    ).with_columns(pl.col(n).cast(t) for n, t in HISTORY.items())

@@ -1,0 +1,261 @@
+"""The pure daily plan of one partition: frames in, actions out.
+
+features -> strategy and segment -> experiment arm -> today's steps ->
+contact point -> compliance verdicts -> expected value -> call capacity.
+
+Every step due today becomes exactly one row: *planned* (with the instant it
+may happen from), *review* (a person must approve it first), or *suppressed*
+(with the rule or reason that stopped it). Nothing here reads the clock, the
+database or settings, so the same function runs in-process, in worker
+processes or on Spark (DESIGN §4.6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import polars as pl
+
+from arrears.compliance.engine import evaluate
+from arrears.compliance.rulebooks import Rulebooks
+from arrears.planner.contacts import CONTACT_CHANNELS, best_points, contacts_frame, history_frame
+from arrears.planner.features import segment_progress, validation_notices
+from arrears.planner.value import ValueModel, expected_value, priority
+from arrears.strategy.experiments import assign_arms
+from arrears.strategy.loader import choose_strategies
+from arrears.strategy.schema import Strategy
+from arrears.strategy.segmentation import assign_segments
+from arrears.strategy.treatments import todays_steps
+
+ACTIONS: dict[str, pl.DataType] = {
+    "account_id": pl.Int64(), "debtor_id": pl.Int64(), "client_id": pl.Int64(),
+    "strategy": pl.String(), "strategy_version": pl.String(), "segment": pl.String(),
+    "experiment": pl.String(), "arm": pl.String(), "step": pl.String(), "action": pl.String(),
+    "channel": pl.String(), "template": pl.String(), "contact_to": pl.String(),
+    "status": pl.String(), "verdict": pl.String(), "not_before": pl.Datetime("us", "UTC"),
+    "priority": pl.Float64(), "expected_value_minor": pl.Int64(), "reason": pl.String(),
+    "suppressed_by": pl.String(), "findings": pl.List(pl.Struct({
+        "rule": pl.String(), "verdict": pl.String(), "until": pl.Datetime("us", "UTC"),
+        "citation": pl.String(), "message": pl.String()})),
+}  # fmt: skip
+FINDING_FIELDS = ("rule", "verdict", "until", "citation", "message")
+
+
+@dataclass(frozen=True)
+class PlanParams:
+    """What the plan may use: call capacity, the value model, how far a DELAY may go."""
+
+    call_capacity: int | None = None  # calls for the whole partition (None: unlimited)
+    value: ValueModel = field(default_factory=ValueModel)
+    same_day_hours: int = 14  # a DELAY within this many hours of 08:00 stays today
+
+
+@dataclass(frozen=True)
+class PartitionPlan:
+    actions: pl.DataFrame  # ACTIONS
+    assignments: pl.DataFrame  # account_id, strategy, segment, experiment, arm
+
+
+def plan_partition(
+    features: pl.DataFrame,
+    points: pl.DataFrame,
+    history: pl.DataFrame,
+    done: pl.DataFrame,
+    *,
+    strategies: list[Strategy],
+    rulebooks: Rulebooks,
+    as_of: date,
+    params: PlanParams,
+) -> PartitionPlan:
+    """Decide today's actions for one partition of debtors."""
+    assigned = _assign(features, done, strategies, as_of)
+    steps = todays_steps(assigned.lazy(), strategies).collect()
+    steps = steps.join(assigned.drop(*ASSIGNED, strict=False), on="account_id", how="left")
+    stopped, due = _split_stopped(steps)
+    due = _one_per_channel(_with_value(due, params))
+    quiet, due = due.filter(pl.col("quiet")), due.filter(~pl.col("quiet"))
+    contact_steps, other_steps = _attach_points(due, points)
+    judged = _judge(contact_steps, history, rulebooks, as_of, params)
+    actions = pl.concat(
+        [_no_strategy(assigned), _no_segment(assigned), stopped, _quiet(quiet),
+         _no_point(contact_steps), judged, _not_contact(other_steps)],
+        how="diagonal_relaxed",
+    )  # fmt: skip
+    actions = _apply_capacity(actions, params)
+    assignments = assigned.select(
+        "account_id", "strategy", "segment", "experiment", "arm",
+        pl.when(pl.col("segment") == pl.col("current_segment"))
+        .then(pl.col("segment_since")).otherwise(pl.lit(as_of)).alias("segment_since"),
+    )  # fmt: skip
+    return PartitionPlan(actions=_finish(actions), assignments=assignments)
+
+
+# Columns todays_steps returns itself (the rest come from the assigned features).
+ASSIGNED = ("strategy", "strategy_version", "strategy_digest", "segment", "segment_priority",
+            "experiment", "arm")  # fmt: skip
+
+
+def _assign(
+    features: pl.DataFrame, done: pl.DataFrame, strategies: list[Strategy], as_of: date
+) -> pl.DataFrame:
+    """Strategy, segment and arm; progress restarts when the account changes segment."""
+    chosen = choose_strategies(features.lazy(), strategies)
+    frame = assign_arms(assign_segments(chosen, strategies), strategies, as_of=as_of).collect()
+    moved = pl.col("segment").ne_missing(pl.col("current_segment"))
+    frame = segment_progress(frame, done, as_of)
+    return frame.with_columns(
+        pl.when(moved).then(0).otherwise(pl.col("segment_days")).alias("segment_days")
+    )
+
+
+def _one_per_channel(due: pl.DataFrame) -> pl.DataFrame:
+    """At most one action per account and channel a day: the highest step priority wins."""
+    return due.sort(["account_id", "step_priority"], descending=[False, True]).unique(
+        ["account_id", "channel"], keep="first", maintain_order=True
+    )
+
+
+def _quiet(rows: pl.DataFrame) -> pl.DataFrame:
+    """Steps of a quiet strategy (or step) are recorded, never sent: trying a strategy out."""
+    return rows.with_columns(
+        pl.lit("quiet").alias("status"),
+        pl.format("{} (quiet: recorded, not sent)", pl.col("reason")).alias("reason"),
+    )
+
+
+def _no_segment(assigned: pl.DataFrame) -> pl.DataFrame:
+    rows = assigned.filter(pl.col("strategy").is_not_null() & pl.col("segment").is_null())
+    why = pl.format("no segment of strategy {} matches this account", pl.col("strategy"))
+    return _suppressed(rows.with_columns(pl.lit("-").alias("step")), why, "no_segment")
+
+
+def _suppressed(frame: pl.DataFrame, reason: pl.Expr, by: str) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.lit("suppressed").alias("status"),
+        reason.alias("reason"),
+        pl.lit(by).alias("suppressed_by"),
+    )
+
+
+def _no_strategy(assigned: pl.DataFrame) -> pl.DataFrame:
+    rows = assigned.filter(pl.col("strategy").is_null())
+    why = pl.format("no strategy applies to client {} in {}", pl.col("client"),
+                    pl.col("jurisdiction").fill_null("?"))  # fmt: skip
+    return _suppressed(rows.with_columns(pl.lit("-").alias("step")), why, "no_strategy")
+
+
+def _split_stopped(steps: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows the segment's stop condition produced, and the steps due today."""
+    stopped = steps.filter(pl.col("step").is_null())
+    stopped = _suppressed(
+        stopped.with_columns(pl.lit("-").alias("step")), pl.col("suppressed_reason"), "stop_when"
+    )
+    return stopped, steps.filter(pl.col("step").is_not_null())
+
+
+def _with_value(due: pl.DataFrame, params: PlanParams) -> pl.DataFrame:
+    return due.with_columns(expected_value(params.value)).with_columns(priority())
+
+
+def _attach_points(due: pl.DataFrame, points: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Contact steps with their best contact point (``to`` null: none usable), and the rest."""
+    contact = due.filter(pl.col("channel").is_in(CONTACT_CHANNELS))
+    contact = contact.join(best_points(points), on=["debtor_id", "channel"], how="left")
+    return contact, due.filter(~pl.col("channel").is_in(CONTACT_CHANNELS))
+
+
+def _no_point(contact_steps: pl.DataFrame) -> pl.DataFrame:
+    rows = contact_steps.filter(pl.col("to").is_null())
+    why = pl.format("{}: no usable {} contact on file", pl.col("reason"), pl.col("channel"))
+    return _suppressed(rows, why, "no_contact_point")
+
+
+def _not_contact(other: pl.DataFrame) -> pl.DataFrame:
+    """Tasks, escalations, reviews and placements: internal work, planned as they are."""
+    return other.with_columns(pl.lit("planned").alias("status"))
+
+
+def _first_contacts(history: pl.DataFrame) -> pl.DataFrame:
+    return (
+        history.filter(pl.col("direction") == "out")
+        .group_by("account_id")
+        .agg(pl.col("occurred_at").min().alias("first_contact_at"))
+    )
+
+
+def _judge(
+    contact_steps: pl.DataFrame,
+    history: pl.DataFrame,
+    rulebooks: Rulebooks,
+    as_of: date,
+    params: PlanParams,
+) -> pl.DataFrame:
+    """Ask the compliance engine about every proposed contact and act on its verdicts."""
+    steps = (
+        contact_steps.filter(pl.col("to").is_not_null())
+        .with_row_index("contact_id")
+        .with_columns(pl.col("contact_id").cast(pl.Int64))
+        .join(_first_contacts(history), on="account_id", how="left")
+        .join(validation_notices(history), on="account_id", how="left")
+    )
+    if steps.is_empty():
+        return steps
+    contacts = contacts_frame(steps, as_of, known=frozenset(rulebooks))
+    result = evaluate(contacts, history_frame(history), rulebooks)
+    findings = result.findings.group_by("contact_id").agg(
+        pl.struct(*FINDING_FIELDS).alias("findings")
+    )
+    judged = (
+        steps.join(contacts.select("contact_id", "now"), on="contact_id")
+        .join(result.decisions.select("contact_id", "verdict", "until", "rules"), on="contact_id")
+        .join(findings, on="contact_id", how="left")
+    )
+    return _act_on_verdicts(judged, params)
+
+
+def _act_on_verdicts(judged: pl.DataFrame, params: PlanParams) -> pl.DataFrame:
+    same_day = pl.col("until") <= pl.col("now") + timedelta(hours=params.same_day_hours)
+    blocked = pl.col("verdict") == "BLOCK"
+    late = (pl.col("verdict") == "DELAY") & ~same_day
+    first_rule = pl.col("rules").list.first()
+    return judged.with_columns(
+        pl.when(blocked | late).then(pl.lit("suppressed"))
+        .when(pl.col("verdict") == "REVIEW").then(pl.lit("review"))
+        .otherwise(pl.lit("planned")).alias("status"),
+        pl.when(pl.col("verdict") == "DELAY").then(pl.col("until"))
+        .otherwise(pl.col("now")).alias("not_before"),
+        pl.when(blocked | late).then(first_rule).alias("suppressed_by"),
+        pl.when(late).then(pl.format("{}; delayed until {} by {}", pl.col("reason"),
+                                     pl.col("until").dt.strftime("%Y-%m-%d %H:%M UTC"),
+                                     first_rule))
+        .when(blocked).then(pl.format("{}; blocked by {}", pl.col("reason"), first_rule))
+        .otherwise(pl.col("reason")).alias("reason"),
+        pl.col("to").alias("contact_to"),
+    )  # fmt: skip
+
+
+def _apply_capacity(actions: pl.DataFrame, params: PlanParams) -> pl.DataFrame:
+    """Calls go to the highest expected value first; the rest wait (PRODUCT B5, C7)."""
+    if params.call_capacity is None or "channel" not in actions.columns:
+        return actions
+    candidate = (pl.col("channel") == "call") & (pl.col("status") == "planned")
+    # Rank among the planned calls only: .over() keeps other rows out of the ranking.
+    rank = pl.when(candidate).then(
+        pl.col("priority").rank("ordinal", descending=True).over(candidate)
+    )
+    over = rank > params.call_capacity
+    return actions.with_columns(
+        pl.when(over).then(pl.lit("suppressed")).otherwise(pl.col("status")).alias("status"),
+        pl.when(over).then(pl.lit("capacity")).otherwise(pl.col("suppressed_by"))
+        .alias("suppressed_by"),
+        pl.when(over).then(pl.format("{}; waits: today's {} calls went to higher-value accounts",
+                                     pl.col("reason"), pl.lit(params.call_capacity)))
+        .otherwise(pl.col("reason")).alias("reason"),
+    )  # fmt: skip
+
+
+def _finish(actions: pl.DataFrame) -> pl.DataFrame:
+    missing = [pl.lit(None, dtype=t).alias(n) for n, t in ACTIONS.items()
+               if n not in actions.columns]  # fmt: skip
+    return actions.with_columns(missing).select(pl.col(n).cast(t) for n, t in ACTIONS.items())
