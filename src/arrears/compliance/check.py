@@ -1,6 +1,6 @@
 """``arrears compliance check``: one proposed contact in, one verdict out.
 
-The payload follows ``shared/formats/contact-check.md``; :func:`check_contact`
+The payload follows ``docs/contact-check.md``; :func:`check_contact`
 validates it (:mod:`.schemas`), builds a one-row contacts frame and a history
 frame (:mod:`.facts`) and asks the same engine the daily planner uses
 (:func:`.engine.evaluate`). Instants in the answer are written with the offset

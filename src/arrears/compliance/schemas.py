@@ -1,6 +1,6 @@
 """The input of ``arrears compliance check``: one proposed contact and its facts.
 
-The public format is ``shared/formats/contact-check.md``. Every model forbids
+The public format is ``docs/contact-check.md``. Every model forbids
 unknown fields: a typo ("opt_out" for "opt_outs") must not silently relax a
 rule. Instants need an offset or ``Z``: a naive time could be read in the wrong
 zone, which is exactly what the hours rules guard against.
