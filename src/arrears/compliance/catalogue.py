@@ -3,7 +3,8 @@
 Ids and citations follow the research catalogue the project was specified from
 (see docs/compliance.md). ``status`` says how sure the source is: ``P`` primary
 text read, ``S`` secondary sources only, ``U`` unverified, ``D`` a DESIGN choice
-(a conservative default where the law is silent). ``HOUSE-*`` rules are arrears' own safeguards, not law.
+(a conservative default where the law is silent). ``HOUSE-*`` rules are
+arrears' own safeguards, not law.
 
 The catalogue is data for people (``arrears compliance rules``, docs, finding
 citations); the logic of each rule lives in :mod:`arrears.compliance.rules`.
