@@ -20,7 +20,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/arrears db upgrade
 	$(BIN)/arrears demo
-	$(BIN)/arrears plan
+	$(BIN)/arrears plan --call-capacity 1500
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
