@@ -100,7 +100,9 @@ def apply_accounts(ctx: Context, rows: list[AccountRow], cipher: FieldCipher) ->
     debtor_ids = {ref: _debtor_id(d) for ref, d in debtor_of.items()}
     debtor_ids.update({ref: k.debtor_id for ref, k in known.items()})
 
-    new_contacts = _write_contacts(ctx, rows, debtor_ids)
+    old_debtors = {k.debtor_id for k in known.values()}
+    old_debtors |= {d for d in debtor_of.values() if isinstance(d, int)}
+    new_contacts = _write_contacts(ctx, rows, debtor_ids, old_debtors)
     changed_accounts = _update_accounts(ctx, [r for r in rows if r.account_ref in known], known)
     invoice_outcome = _write_invoices(ctx, rows, account_ids)
     changed_debtors = set(resolver.result.updates) | resolver.result.conflicted | new_contacts
@@ -241,7 +243,9 @@ def _insert_accounts(
     return dict(zip(firsts, ids, strict=True))
 
 
-def _write_contacts(ctx: Context, rows: list[AccountRow], debtor_ids: dict[str, int]) -> set[int]:
+def _write_contacts(
+    ctx: Context, rows: list[AccountRow], debtor_ids: dict[str, int], old_debtors: set[int]
+) -> set[int]:
     """Upsert every contact point; returns debtors that gained a new one."""
     wanted: dict[tuple[int, str, str], dict[str, Any]] = {}
     for row in rows:
@@ -268,10 +272,8 @@ def _write_contacts(ctx: Context, rows: list[AccountRow], debtor_ids: dict[str, 
                     "last_seen_at": ctx.at,
                 },
             )
-    existing = {
-        (c.debtor_id, c.kind, c.value)
-        for (c,) in ctx.uow.debtors.contacts_of({k[0] for k in wanted})
-    }
+    # Only debtors that existed before this batch can have contact points already.
+    existing = ctx.uow.debtors.contact_keys({k[0] for k in wanted} & old_debtors)
     fresh = [v for k, v in wanted.items() if k not in existing]
     ctx.uow.debtors.upsert_contacts(list(wanted.values()))
     return {v["debtor_id"] for v in fresh}

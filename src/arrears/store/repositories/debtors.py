@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select, tuple_, update
+from sqlalchemy import func, select, update
 
 from arrears.store.records import ContactPointRecord, DebtorFactRecord, DebtorRecord
 from arrears.store.repositories.base import (
@@ -61,14 +61,15 @@ class DebtorRepository(Repository):
     def ids_by_name_birth(
         self, client_id: int, pairs: Iterable[tuple[str, date]]
     ) -> dict[tuple[str, date], int]:
+        wanted = set(pairs)
         out: dict[tuple[str, date], int] = {}
-        for part in chunked(unique(pairs), 2_000):
+        # Look up by name (indexed) and keep the birth dates asked for: portable and fast.
+        for part in chunked(unique(name for name, _ in wanted)):
             query = select(DebtorRecord.name_key, DebtorRecord.birth_date, DebtorRecord.id).where(
-                DebtorRecord.client_id == client_id,
-                tuple_(DebtorRecord.name_key, DebtorRecord.birth_date).in_(part),
+                DebtorRecord.client_id == client_id, DebtorRecord.name_key.in_(part)
             )
             for key, born, id_ in self.session.execute(query):
-                if born is not None:
+                if born is not None and (key, born) in wanted:
                     out.setdefault((key, born), id_)
         return out
 
@@ -76,18 +77,17 @@ class DebtorRepository(Repository):
         self, client_id: int, name_values: Iterable[tuple[str, str]]
     ) -> dict[tuple[str, str], int]:
         """Debtors with this name key who already have this phone or e-mail."""
+        wanted = set(name_values)
         out: dict[tuple[str, str], int] = {}
-        for part in chunked(unique(name_values), 2_000):
+        for part in chunked(unique(value for _, value in wanted)):
             query = (
                 select(DebtorRecord.name_key, ContactPointRecord.value, DebtorRecord.id)
                 .join(ContactPointRecord, ContactPointRecord.debtor_id == DebtorRecord.id)
-                .where(
-                    DebtorRecord.client_id == client_id,
-                    tuple_(DebtorRecord.name_key, ContactPointRecord.value).in_(part),
-                )
+                .where(DebtorRecord.client_id == client_id, ContactPointRecord.value.in_(part))
             )
             for key, value, id_ in self.session.execute(query):
-                out.setdefault((key, value), id_)
+                if (key, value) in wanted:
+                    out.setdefault((key, value), id_)
         return out
 
     # -- writes ---------------------------------------------------------------------
@@ -132,11 +132,13 @@ class DebtorRepository(Repository):
                 .values(do_not_contact=True)
             )
 
-    def contacts_of(self, debtor_ids: Iterable[int]) -> list[Row[Any]]:
-        out: list[Row[Any]] = []
+    def contact_keys(self, debtor_ids: Iterable[int]) -> set[tuple[int, str, str]]:
+        """(debtor, kind, value) of every contact point these debtors have."""
+        p = ContactPointRecord
+        out: set[tuple[int, str, str]] = set()
         for part in chunked(unique(debtor_ids)):
-            query = select(ContactPointRecord).where(ContactPointRecord.debtor_id.in_(part))
-            out.extend(self.session.execute(query))
+            query = select(p.debtor_id, p.kind, p.value).where(p.debtor_id.in_(part))
+            out.update((d, k, v) for d, k, v in self.session.execute(query))
         return out
 
     def add_facts(self, rows: Sequence[dict[str, Any]]) -> None:
