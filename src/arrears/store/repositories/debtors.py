@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Date, String, column, func, select, update, values
 
 from arrears.store.records import ContactPointRecord, DebtorFactRecord, DebtorRecord
 from arrears.store.repositories.base import (
@@ -61,15 +61,19 @@ class DebtorRepository(Repository):
     def ids_by_name_birth(
         self, client_id: int, pairs: Iterable[tuple[str, date]]
     ) -> dict[tuple[str, date], int]:
-        wanted = set(pairs)
         out: dict[tuple[str, date], int] = {}
-        # Look up by name (indexed) and keep the birth dates asked for: portable and fast.
-        for part in chunked(unique(name for name, _ in wanted)):
-            query = select(DebtorRecord.name_key, DebtorRecord.birth_date, DebtorRecord.id).where(
-                DebtorRecord.client_id == client_id, DebtorRecord.name_key.in_(part)
+        d = DebtorRecord
+        for part in chunked(unique(pairs), 2_000):
+            # Join a VALUES list of the pairs: the index is probed once per pair (an IN list
+            # per column would probe the cross product, and a name alone every namesake).
+            wanted = _pairs(part, Date())
+            query = (
+                select(d.name_key, d.birth_date, d.id)
+                .join(wanted, (d.name_key == wanted.c.a) & (d.birth_date == wanted.c.b))
+                .where(d.client_id == client_id)
             )
             for key, born, id_ in self.session.execute(query):
-                if born is not None and (key, born) in wanted:
+                if born is not None:
                     out.setdefault((key, born), id_)
         return out
 
@@ -77,17 +81,20 @@ class DebtorRepository(Repository):
         self, client_id: int, name_values: Iterable[tuple[str, str]]
     ) -> dict[tuple[str, str], int]:
         """Debtors with this name key who already have this phone or e-mail."""
-        wanted = set(name_values)
         out: dict[tuple[str, str], int] = {}
-        for part in chunked(unique(value for _, value in wanted)):
+        d, p = DebtorRecord, ContactPointRecord
+        for part in chunked(unique(name_values), 2_000):
+            # A shared number (a switchboard, a family phone) may belong to many debtors:
+            # the join asks for the exact (name, value) pairs only.
+            wanted = _pairs(part, String())
             query = (
-                select(DebtorRecord.name_key, ContactPointRecord.value, DebtorRecord.id)
-                .join(ContactPointRecord, ContactPointRecord.debtor_id == DebtorRecord.id)
-                .where(DebtorRecord.client_id == client_id, ContactPointRecord.value.in_(part))
+                select(d.name_key, p.value, d.id)
+                .join(wanted, p.value == wanted.c.b)
+                .join(d, (d.id == p.debtor_id) & (d.name_key == wanted.c.a))
+                .where(d.client_id == client_id)
             )
             for key, value, id_ in self.session.execute(query):
-                if (key, value) in wanted:
-                    out.setdefault((key, value), id_)
+                out.setdefault((key, value), id_)
         return out
 
     # -- writes ---------------------------------------------------------------------
@@ -172,3 +179,12 @@ class DebtorRepository(Repository):
             DebtorRecord.client_id == client_id, DebtorRecord.has_conflicts.is_(True)
         )
         return int(self.session.scalar(query) or 0)
+
+
+def _pairs(rows: Sequence[tuple[str, Any]], second_type: Any) -> Any:
+    """A VALUES list of (name key, value) pairs to join, as a CTE.
+
+    A CTE because SQLite does not accept column aliases on a VALUES subquery.
+    """
+    pairs = values(column("a", String()), column("b", second_type), name="wanted")
+    return pairs.data(list(rows)).cte("wanted")
