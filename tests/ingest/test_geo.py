@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 
+from arrears.compliance import places
 from arrears.ingest import geo
 from arrears.ingest.geo import (
     default_language,
@@ -186,7 +187,7 @@ class TestZonesForPlace:
         assert zones_for_place(None, None) == ()
 
     def test_every_zone_in_the_tables_is_a_real_iana_zone(self) -> None:
-        tables = [geo._US_ZONES, geo._CN_ZONES, geo._COUNTRY_ZONES]
+        tables = [places.US_STATE_ZONES, places.CN_REGION_ZONES, places.COUNTRY_ZONES]
         zones = {zone for table in tables for found in table.values() for zone in found}
         assert zones <= zoneinfo.available_timezones()
-        assert set(geo._US_ZONES) == set(geo._US_STATES)
+        assert set(places.US_STATE_ZONES) == set(geo._US_STATES)

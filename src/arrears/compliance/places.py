@@ -5,9 +5,9 @@ location*; when the collector's information conflicts, the contact must be
 convenient in every location it suggests (cmt 6(b)(1)(i)-2). So a place gives
 *every* zone that covers part of it, and the engine intersects their windows.
 
-The table follows the IANA ``zone1970.tab`` split of US states (the same data
-as ``arrears.ingest.geo``; compliance sits in a lower tier and cannot import
-ingest). When nothing tells a zone, :data:`CONSERVATIVE_ZONES` gives, per
+The table follows the IANA ``zone1970.tab`` split of US states; it is the one
+table of places and zones (the importer uses it too, through
+``arrears.ingest.geo``). When nothing tells a zone, :data:`CONSERVATIVE_ZONES` gives, per
 jurisdiction, the set the engine assumes (catalogue US-TIME-02a, a DESIGN
 choice: the contiguous US plus Alaska and Hawaii).
 """
@@ -52,7 +52,18 @@ COUNTRY_ZONES: dict[str, tuple[str, ...]] = {
     "MO": ("Asia/Macau",),
     "TW": ("Asia/Taipei",),
     "SG": ("Asia/Singapore",),
+    "JP": ("Asia/Tokyo",),
+    "KR": ("Asia/Seoul",),
+    "DE": ("Europe/Berlin",),
+    "FR": ("Europe/Paris",),
     "IE": ("Europe/Dublin",),
+}
+# Chinese regions with a zone of their own (Xinjiang also keeps local "Urumqi time").
+CN_REGION_ZONES: dict[str, tuple[str, ...]] = {
+    "XJ": ("Asia/Shanghai", "Asia/Urumqi"),
+    "HK": ("Asia/Hong_Kong",),
+    "MO": ("Asia/Macau",),
+    "TW": ("Asia/Taipei",),
 }
 
 # US-TIME-02a (DESIGN): no location information at all.
@@ -78,8 +89,8 @@ def zones_for_place(country: str | None, region: str | None) -> tuple[str, ...]:
     if country == "US":
         # Without a state the place does not tell: the US spans six zones.
         return US_STATE_ZONES.get(region, ())
-    if country == "CN" and region == "XJ":
-        return ("Asia/Shanghai", "Asia/Urumqi")  # Xinjiang also keeps local "Urumqi time"
+    if country == "CN" and region in CN_REGION_ZONES:
+        return CN_REGION_ZONES[region]
     return COUNTRY_ZONES.get(country, ())
 
 

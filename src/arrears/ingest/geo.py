@@ -19,6 +19,8 @@ import re
 
 import phonenumbers
 
+# Time zones of places come from the one table the compliance rules use.
+from arrears.compliance.places import zones_for_place as zones_for_place
 from arrears.ingest.normalize import FieldProblem, clean_text, nfkc
 
 # --------------------------------------------------------------------------- countries
@@ -229,66 +231,3 @@ def normalize_language(text: str, country: str | None) -> str:
         else:
             region = _USUAL_REGIONS.get(language) or country
     return f"{language}-{region}" if region else language
-
-
-# --------------------------------------------------------------------------- time zones
-
-_EAST, _CENTRAL = "America/New_York", "America/Chicago"
-_MOUNTAIN, _PACIFIC = "America/Denver", "America/Los_Angeles"
-# Every IANA zone that covers part of a state (zone1970.tab), so a state spanning two
-# offsets yields both and the calling window is their intersection.
-_US_ZONES: dict[str, tuple[str, ...]] = {
-    "AK": ("America/Anchorage", "America/Juneau", "America/Sitka", "America/Metlakatla",
-           "America/Yakutat", "America/Nome", "America/Adak"),
-    "AZ": ("America/Phoenix",),  # no daylight saving time
-    "HI": ("Pacific/Honolulu",),
-    "PR": ("America/Puerto_Rico",),
-    "FL": (_EAST, _CENTRAL), "ID": ("America/Boise", _PACIFIC),
-    "IN": ("America/Indiana/Indianapolis", "America/Indiana/Marengo",
-           "America/Indiana/Vevay", "America/Indiana/Vincennes", "America/Indiana/Winamac",
-           "America/Indiana/Petersburg", "America/Indiana/Knox", "America/Indiana/Tell_City",
-           _CENTRAL),
-    "KS": (_CENTRAL, _MOUNTAIN), "KY": (_EAST, "America/Kentucky/Louisville",
-                                        "America/Kentucky/Monticello", _CENTRAL),
-    "MI": ("America/Detroit", "America/Menominee"), "NE": (_CENTRAL, _MOUNTAIN),
-    "ND": (_CENTRAL, "America/North_Dakota/Center", "America/North_Dakota/New_Salem",
-           "America/North_Dakota/Beulah", _MOUNTAIN),
-    "OR": (_PACIFIC, "America/Boise"), "SD": (_CENTRAL, _MOUNTAIN),
-    "TN": (_CENTRAL, _EAST), "TX": (_CENTRAL, _MOUNTAIN),
-    **dict.fromkeys(("CT", "DC", "DE", "GA", "MA", "MD", "ME", "NC", "NH", "NJ", "NY", "OH",
-                     "PA", "RI", "SC", "VA", "VT", "WV"), (_EAST,)),
-    **dict.fromkeys(("AL", "AR", "IA", "IL", "LA", "MN", "MO", "MS", "OK", "WI"), (_CENTRAL,)),
-    **dict.fromkeys(("CO", "MT", "NM", "UT", "WY"), (_MOUNTAIN,)),
-    **dict.fromkeys(("CA", "NV", "WA"), (_PACIFIC,)),
-}  # fmt: skip
-_CN_ZONES: dict[str, tuple[str, ...]] = {
-    "XJ": ("Asia/Shanghai", "Asia/Urumqi"),  # Xinjiang also keeps local "Urumqi time"
-    "HK": ("Asia/Hong_Kong",),
-    "MO": ("Asia/Macau",),
-    "TW": ("Asia/Taipei",),
-}
-# Countries with one zone. Multi-zone countries (CA, AU, ...) without a region table give
-# nothing, so the zones of the phone numbers or the engine's conservative default apply.
-_COUNTRY_ZONES: dict[str, tuple[str, ...]] = {
-    "CN": ("Asia/Shanghai",),
-    "GB": ("Europe/London",),
-    "HK": ("Asia/Hong_Kong",),
-    "MO": ("Asia/Macau",),
-    "TW": ("Asia/Taipei",),
-    "SG": ("Asia/Singapore",),
-    "JP": ("Asia/Tokyo",),
-    "KR": ("Asia/Seoul",),
-    "DE": ("Europe/Berlin",),
-    "FR": ("Europe/Paris",),
-    "IE": ("Europe/Dublin",),
-}
-
-
-def zones_for_place(country: str | None, region: str | None) -> tuple[str, ...]:
-    """Candidate IANA zones of a place; empty when the place does not tell."""
-    if country == "US":
-        # Without a state the place does not tell: the US spans six zones.
-        return _US_ZONES.get(region or "", ())
-    if country == "CN" and region in _CN_ZONES:
-        return _CN_ZONES[region]
-    return _COUNTRY_ZONES.get(country or "", ())
