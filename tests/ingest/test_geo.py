@@ -7,6 +7,7 @@ import zoneinfo
 import pytest
 
 from arrears.compliance import places
+from arrears.compliance.places import zones_for_place
 from arrears.ingest import geo
 from arrears.ingest.geo import (
     default_language,
@@ -15,7 +16,6 @@ from arrears.ingest.geo import (
     normalize_jurisdiction,
     normalize_language,
     normalize_region,
-    zones_for_place,
 )
 from arrears.ingest.normalize import FieldProblem
 

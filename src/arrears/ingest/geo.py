@@ -19,8 +19,6 @@ import re
 
 import phonenumbers
 
-# Time zones of places come from the one table the compliance rules use.
-from arrears.compliance.places import zones_for_place as zones_for_place
 from arrears.ingest.normalize import FieldProblem, clean_text, nfkc
 
 # --------------------------------------------------------------------------- countries

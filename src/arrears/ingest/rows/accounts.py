@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
+from arrears.compliance.places import zones_for_place
 from arrears.core.identity import cn_id_birth_date, cn_id_problem
 from arrears.ingest import geo
 from arrears.ingest.mapping import Formats
@@ -74,7 +75,7 @@ def _place(fields: _Fields) -> _Place:
         address=fields.read("address", _text),
         jurisdiction=explicit or geo.jurisdiction_for(country, region),
         language=language or geo.default_language(country),
-        time_zones=geo.zones_for_place(country, region),
+        time_zones=zones_for_place(country, region),
     )
 
 
