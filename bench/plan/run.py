@@ -29,6 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.common import ROOT, machine, now, write_section
 
 AS_OF = date(2026, 11, 20)
+NO_DONE = pl.DataFrame(
+    schema={
+        "account_id": pl.Int64,
+        "segment": pl.String,
+        "step": pl.String,
+        "template": pl.String,
+        "last_done": pl.Date,
+    }
+)
 JURISDICTIONS = ["CN", "US-CA", "US-NY", "US-TX", "US-MA", "US-WA", "GB", "US-FL"]
 CLIENTS = {"CN": "cn-consumer", "GB": "uk-utility"}
 
@@ -48,7 +57,8 @@ def synth_accounts(n: int, seed: int, offset: int) -> pl.DataFrame:
         "interest_minor": principal // 20, "fees_minor": principal // 50,
         "costs_minor": np.zeros(n, dtype=np.int64),
         "unanswered_calls": rng.integers(0, 6, n).astype(np.int32),
-        "days_since_last_payment": np.where(rng.random(n) < 0.3, rng.integers(1, 90, n), None),
+        "days_since_last_payment": pl.Series(rng.integers(1, 90, n)).set(
+            pl.Series(rng.random(n) >= 0.3), None),
     })  # fmt: skip
     return frame.with_columns(
         pl.col("account_id").alias("debtor_id"),
@@ -133,7 +143,10 @@ def synth_history(accounts: pl.DataFrame, per_account: float, seed: int) -> pl.D
         "direction": np.where(rng.random(m) < 0.95, "out", "in"),
         "occurred_at": pl.Series(seconds * 1_000_000).cast(pl.Duration("us")) + start,
         "contact_value": (pl.Series(ids) + 10**9).cast(pl.String), "outcome": outcome,
-    }).with_columns(pl.col("occurred_at").cast(pl.Datetime("us", "UTC")))  # fmt: skip
+    }).with_columns(
+        pl.col("occurred_at").cast(pl.Datetime("us", "UTC")),
+        pl.lit(None, dtype=pl.String).alias("template"),
+    )  # fmt: skip
 
 
 def peak_rss_gib() -> float:
@@ -165,6 +178,7 @@ def run(size: int, partition: int) -> dict[str, float]:
             accounts,
             points,
             history,
+            NO_DONE,
             strategies=strategies,
             rulebooks=rulebooks,
             as_of=AS_OF,
