@@ -3,9 +3,10 @@
     .venv/bin/python bench/plan/run.py [--sizes 1000000 10000000] [--partition 1000000]
 
 Each account has two contact points and on average 8 past contacts. The plan
-(features are given; strategy, segments, arms, today's steps, compliance
-verdicts, expected value and capacity) runs partition by partition in one
-process, exactly as ``planner.service`` does without the database. In the
+(features computed from store-shaped frames, strategy, segments, arms, today's
+steps, compliance verdicts, expected value and capacity) runs partition by
+partition in one process, exactly as ``planner.service`` does after reading
+the store. In the
 same run, a bare Polars group-by over the same contact history gives the
 floor; the ratio plan / floor says how much the plan costs over reading the
 history once. Peak memory is the process's maximum RSS. Results go to
@@ -29,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.common import ROOT, machine, now, write_section
 
 AS_OF = date(2026, 11, 20)
+NO_INVOICES = pl.DataFrame(schema={"account_id": pl.Int64, "invoice_count": pl.Int64})
 NO_DONE = pl.DataFrame(
     schema={
         "account_id": pl.Int64,
@@ -105,6 +107,29 @@ def _fill_features(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.Da
     return frame.with_columns(pl.col(c).cast(t) for c, t in schema.items())
 
 
+STORE_COLUMNS = (
+    "account_id", "account_ref", "client", "client_id", "debtor_id", "debtor_kind", "product",
+    "currency", "jurisdiction", "language", "status", "principal_minor", "interest_minor",
+    "fees_minor", "costs_minor", "opened_on", "due_on", "charged_off_on", "last_payment_on",
+    "current_segment", "segment_since", "holds", "time_zones", "country", "region",
+)  # fmt: skip
+
+
+def store_shaped(features: pl.DataFrame) -> pl.DataFrame:
+    """The rows as the store's planning queries return them (features are computed from these)."""
+    due = pl.lit(AS_OF) - pl.duration(days=pl.col("dpd"))
+    return features.with_columns(
+        due.alias("due_on"),
+        (due - pl.duration(days=200)).alias("opened_on"),
+        pl.lit(None, dtype=pl.Date).alias("charged_off_on"),
+        (pl.lit(AS_OF) - pl.duration(days=pl.col("days_since_last_payment"))).alias(
+            "last_payment_on"
+        ),
+        pl.col("jurisdiction").str.split("-").list.first().alias("country"),
+        pl.col("jurisdiction").str.split("-").list.get(1, null_on_oob=True).alias("region"),
+    ).select(STORE_COLUMNS)
+
+
 def synth_points(accounts: pl.DataFrame) -> pl.DataFrame:
     ids = accounts["debtor_id"]
     n = len(ids)
@@ -155,6 +180,7 @@ def peak_rss_gib() -> float:
 
 def run(size: int, partition: int) -> dict[str, float]:
     from arrears.compliance.rulebooks import load_rulebooks
+    from arrears.planner.features import account_features
     from arrears.planner.plan import PlanParams, plan_partition
     from arrears.strategy.loader import load_strategies
 
@@ -173,9 +199,11 @@ def run(size: int, partition: int) -> dict[str, float]:
             pl.len(), pl.col("occurred_at").max(), (pl.col("outcome") == "conversation").sum()
         )
         floor_seconds += time.perf_counter() - start
+        rows = store_shaped(accounts)
         start = time.perf_counter()
+        features = account_features(rows, points, history, NO_DONE, NO_INVOICES, AS_OF)
         plan = plan_partition(
-            accounts,
+            features,
             points,
             history,
             NO_DONE,
