@@ -46,7 +46,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, Self
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -61,6 +60,7 @@ from arrears.errors import ConfigError, ImportFileError
 from arrears.ingest.geo import normalize_country
 from arrears.ingest.normalize import FieldProblem, nfkc
 from arrears.ingest.readers import cell_text
+from arrears.kit.yamlio import YamlDocument, YamlProblem, parse_yaml
 
 ACCOUNT_COLUMNS: tuple[str, ...] = (
     "account_ref", "debtor_ref", "debtor_kind", "name", "national_id", "birth_date",
@@ -220,17 +220,20 @@ def list_presets() -> list[str]:
 def load_mapping(ref: str | Path) -> Mapping:
     """A mapping from a YAML file or a preset name; ConfigError with file, line and field."""
     source, text = _read_ref(ref)
-    root, data = _parse_yaml(source, text)
+    try:
+        document = parse_yaml(text, source)
+    except YamlProblem as exc:
+        raise ConfigError(exc.message) from None
+    data = document.data
     if not isinstance(data, dict):
         raise ConfigError(f"{source} line 1: a mapping file is a YAML mapping (kind, columns, …)")
     try:
         mapping = Mapping.model_validate(data, context={_DEFER_TARGETS: True})
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, root, source)) from None
+        raise ConfigError(_describe(exc, document)) from None
     problems = target_problems(mapping)
     if problems:
-        lines = [f"{source} line {_line_of(root, p)}: {'.'.join(p)}: {m}" for p, m in problems]
-        raise ConfigError("\n".join(lines))
+        raise ConfigError("\n".join(document.problem(loc, m) for loc, m in problems))
     return mapping
 
 
@@ -250,41 +253,7 @@ def _read_ref(ref: str | Path) -> tuple[str, str]:
         raise ConfigError(f"{text_ref}: the mapping file is not UTF-8 text") from None
 
 
-def _parse_yaml(source: str, text: str) -> tuple[yaml.Node | None, Any]:
-    """The node tree (for line numbers) and the data, from one parse."""
-    loader = yaml.SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-        _check_duplicate_keys(source, root)
-        return root, (loader.construct_document(root) if root is not None else None)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-        raise ConfigError(f"{source} line {line}: not valid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: not valid YAML: {exc}") from None
-    finally:
-        loader.dispose()
-
-
-def _check_duplicate_keys(source: str, node: yaml.Node | None) -> None:
-    # PyYAML keeps the last of two equal keys silently; in a mapping that loses a column.
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key, value in node.value:
-            line = key.start_mark.line + 1
-            if key.value in seen:
-                raise ConfigError(
-                    f"{source} line {line}: key '{key.value}' appears twice "
-                    f"(first on line {seen[key.value]})"
-                )
-            seen[key.value] = line
-            _check_duplicate_keys(source, value)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _check_duplicate_keys(source, item)
-
-
-def _describe(exc: ValidationError, root: yaml.Node | None, source: str) -> str:
+def _describe(exc: ValidationError, document: YamlDocument) -> str:
     lines = []
     for error in exc.errors():
         loc = tuple(str(part) for part in error["loc"] if part != "[key]")
@@ -292,23 +261,8 @@ def _describe(exc: ValidationError, root: yaml.Node | None, source: str) -> str:
         if error["type"] == "extra_forbidden":
             model = Formats if loc[:1] == ("formats",) else Mapping
             message = f"unknown key; expected one of {', '.join(model.model_fields)}"
-        lines.append(f"{source} line {_line_of(root, loc)}: {'.'.join(loc) or '(top)'}: {message}")
+        lines.append(document.problem(loc, message))
     return "\n".join(lines)
-
-
-def _line_of(root: yaml.Node | None, loc: tuple[str, ...]) -> int:
-    """Line of the deepest key of ``loc`` present in the YAML node tree (1-based)."""
-    if root is None:
-        return 1
-    node, line = root, root.start_mark.line + 1
-    for part in loc:
-        if not isinstance(node, yaml.MappingNode):
-            break
-        found = next(((k, v) for k, v in node.value if str(k.value) == part), None)
-        if found is None:
-            break
-        line, node = found[0].start_mark.line + 1, found[1]
-    return line
 
 
 # --------------------------------------------------------------------------- header plans
