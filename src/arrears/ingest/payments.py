@@ -26,8 +26,6 @@ def apply_payments(
     accounts = ctx.uow.payments.accounts_for_update(ctx.client_id, [r.account_ref for r in rows])
     for row in rows:
         problem = _apply_one(ctx, row, known, accounts)
-        if problem is None:
-            continue
         if problem == "unchanged":
             counts.unchanged += 1
         elif problem == "inserted":
@@ -43,7 +41,8 @@ def _apply_one(
     row: PaymentRow,
     known: dict[str, str | None],
     accounts: dict[str, AccountRecord],
-) -> str | tuple[str, str | None, str] | None:
+) -> str | tuple[str, str | None, str]:
+    """``"inserted"``, ``"unchanged"`` or the (field, value, reason) of a rejection."""
     if row.reference in known:
         if known[row.reference] == row.row_hash:
             return "unchanged"

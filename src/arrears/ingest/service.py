@@ -15,7 +15,7 @@ audited per record with its values before and after.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from arrears.ingest.debtors import SOURCE_CONFIDENCE, DebtorResolver, Draft, display, source_of
@@ -360,7 +360,3 @@ def _touch_hashes(ctx: Context, rows: list[AccountRow], known: dict[str, Any]) -
         if r.account_ref in known and r.invoice_no is None
     ]
     ctx.uow.accounts.touch_hashes(pairs, ctx.at)
-
-
-def today(at: datetime) -> date:
-    return at.date()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -332,11 +332,3 @@ def _mark_failed(uow: UnitOfWork, import_id: int, at: datetime, exc: BaseExcepti
     reason = str(exc) or type(exc).__name__
     uow.imports.finish(import_id, at=at, status="failed", error=reason[:2000])
     uow.commit()
-
-
-def iter_summary_lines(summary: ImportSummary) -> Iterator[str]:
-    c = summary.counts
-    yield (
-        f"read {summary.read} = inserted {c.inserted} + updated {c.updated}"
-        f" + unchanged {c.unchanged} + rejected {c.rejected}"
-    )
