@@ -33,6 +33,8 @@ START = time(8, 0)
 
 def best_points(points: pl.DataFrame) -> pl.DataFrame:
     """One contact point per (debtor, channel): preferred, verified, most trusted."""
+    if "opt_outs" not in points.columns:  # frames made before opt-outs were stored
+        points = points.with_columns(pl.lit([], dtype=CONTACTS["opt_outs"]).alias("opt_outs"))
     rows = []
     for channel, kinds in KINDS.items():
         rank = pl.col("kind").replace_strict({k: i for i, k in enumerate(kinds)}, default=None)
@@ -45,7 +47,7 @@ def best_points(points: pl.DataFrame) -> pl.DataFrame:
         )  # fmt: skip
     return pl.concat(rows).select(
         "debtor_id", "channel", pl.col("value").alias("to"), "kind", "line_type",
-        pl.col("time_zones").alias("point_zones"), "consents",
+        pl.col("time_zones").alias("point_zones"), "consents", "opt_outs",
     )  # fmt: skip
 
 
@@ -112,7 +114,7 @@ def contacts_frame(steps: pl.DataFrame, as_of: date, known: frozenset[str]) -> p
         (pl.col("zones").list.len() > 0).alias("zones_known"),
         pl.lit([], dtype=CONTACTS["inconvenient_times"]).alias("inconvenient_times"),
         pl.lit([], dtype=pl.List(pl.String)).alias("inconvenient_places"),
-        pl.lit([], dtype=CONTACTS["opt_outs"]).alias("opt_outs"),
+        pl.col("opt_outs"),
         pl.col("holds").list.eval(
             pl.struct(kind=pl.element(), debt=pl.lit(None, dtype=pl.String),
                       since=pl.lit(None, dtype=pl.Datetime("us", "UTC")))

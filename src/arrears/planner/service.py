@@ -158,6 +158,8 @@ def _write(
     for row in rows:
         row["findings"] = [_jsonable(f) for f in row["findings"]]
     uow.plans.replace_partition(as_of, partition, rows)
+    # Automated messages enter the outbox in the same transaction as the plan (DESIGN §4.7).
+    uow.outbox.enqueue_planned(as_of, partition, at)
     uow.plans.assign(_assignments(plan.assignments))
     uow.plans.mark_done(uow.plans.get_run(run_id), partition)
 

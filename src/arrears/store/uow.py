@@ -20,6 +20,7 @@ from arrears.store.repositories.clients import ClientRepository
 from arrears.store.repositories.debtors import DebtorRepository
 from arrears.store.repositories.imports import ImportRepository
 from arrears.store.repositories.interactions import InteractionRepository
+from arrears.store.repositories.outbox import OutboxRepository
 from arrears.store.repositories.payments import PaymentRepository
 from arrears.store.repositories.plans import PlanRepository
 from arrears.store.repositories.reports import ReportQueries
@@ -54,6 +55,7 @@ class UnitOfWork:
         self.reports = ReportQueries(session)
         self.plans = PlanRepository(session)
         self.interactions = InteractionRepository(session)
+        self.outbox = OutboxRepository(session)
         return self
 
     def __exit__(

@@ -7,6 +7,7 @@ by the partition, not the portfolio. Amounts stay integer minor units.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -25,6 +26,10 @@ from arrears.store.records import (
     PlannedActionRecord,
 )
 
+# The compliance engine's opt-out struct (kept here: the store does not import policy).
+OPT_OUTS = pl.List(
+    pl.Struct({"channel": pl.String(), "to": pl.String(), "at": pl.Datetime("us", "UTC")})
+)
 OPEN = ("active", "promised", "in_plan", "disputed", "on_hold", "legal", "placed")
 
 
@@ -49,9 +54,17 @@ def _in_partition(column: Any, part: Partition) -> Any:
 
 
 def open_accounts(
-    session: Session, *, part: Partition = WHOLE, client: str | None = None
+    session: Session,
+    *,
+    part: Partition = WHOLE,
+    client: str | None = None,
+    account_ids: Sequence[int] | None = None,
 ) -> pl.DataFrame:
-    """Open accounts with their debtor's attributes, one row per account."""
+    """Open accounts with their debtor's attributes, one row per account.
+
+    With ``account_ids``: exactly those accounts, open or not (the outbox checks
+    at send time whether an account was paid or closed since the plan).
+    """
     a, d, c = AccountRecord, DebtorRecord, ClientRecord
     query = (
         select(
@@ -84,9 +97,12 @@ def open_accounts(
         )
         .join(d, d.id == a.debtor_id)
         .join(c, c.id == a.client_id)
-        .where(a.status.in_(OPEN), _in_partition(a.debtor_id, part))
         .order_by(a.id)
     )
+    if account_ids is None:
+        query = query.where(a.status.in_(OPEN), _in_partition(a.debtor_id, part))
+    else:
+        query = query.where(a.id.in_(list(account_ids)))
     if client is not None:
         query = query.where(c.code == client)
     schema = {
@@ -114,21 +130,32 @@ def _kinds(holds: Any) -> list[str]:
     return [str(h.get("kind")) for h in (holds or []) if isinstance(h, dict)]
 
 
-def contact_points(session: Session, *, part: Partition = WHOLE) -> pl.DataFrame:
-    """Every usable contact point of the partition's debtors."""
+def contact_points(
+    session: Session, *, part: Partition = WHOLE, debtor_ids: Sequence[int] | None = None
+) -> pl.DataFrame:
+    """Every contact point of the partition's debtors (or of ``debtor_ids``).
+
+    A point someone said is not the debtor's (``wrong_party``) counts as do-not-contact.
+    """
     p = ContactPointRecord
     query = select(
         p.id, p.debtor_id, p.kind, p.value, p.line_type, p.time_zones, p.verified, p.consents,
-        p.do_not_contact, p.preferred, p.confidence,
-    ).where(_in_partition(p.debtor_id, part))  # fmt: skip
+        p.do_not_contact | p.wrong_party, p.preferred, p.confidence, p.opt_outs,
+    )  # fmt: skip
+    if debtor_ids is None:
+        query = query.where(_in_partition(p.debtor_id, part))
+    else:
+        query = query.where(p.debtor_id.in_(list(debtor_ids)))
     schema = {
         "point_id": pl.Int64, "debtor_id": pl.Int64, "kind": pl.String, "value": pl.String,
         "line_type": pl.String,
         "time_zones": pl.Object, "verified": pl.Boolean, "consents": pl.Object,
         "do_not_contact": pl.Boolean, "preferred": pl.Boolean, "confidence": pl.Int64,
+        "opt_outs": pl.Object,
     }  # fmt: skip
     frame = _frame(session, query, schema)
     return frame.with_columns(
+        pl.Series("opt_outs", [_opt_outs(o) for o in frame["opt_outs"]], dtype=OPT_OUTS),
         pl.Series(
             "time_zones", [list(z or []) for z in frame["time_zones"]], dtype=pl.List(pl.String)
         ),
@@ -140,8 +167,25 @@ def contact_points(session: Session, *, part: Partition = WHOLE) -> pl.DataFrame
     )
 
 
-def interactions(session: Session, *, since: datetime, part: Partition = WHOLE) -> pl.DataFrame:
-    """Contacts with the partition's debtors since ``since`` (the history rules count)."""
+def _opt_outs(values: Any) -> list[dict[str, Any]]:
+    """Stored opt-outs as the engine's struct: channel and when (ISO text in JSON)."""
+    out = []
+    for item in values or []:
+        if isinstance(item, dict) and item.get("channel"):
+            at = item.get("at")
+            when = datetime.fromisoformat(at) if isinstance(at, str) else None
+            out.append({"channel": str(item["channel"]), "to": item.get("to"), "at": when})
+    return out
+
+
+def interactions(
+    session: Session,
+    *,
+    since: datetime,
+    part: Partition = WHOLE,
+    debtor_ids: Sequence[int] | None = None,
+) -> pl.DataFrame:
+    """Contacts with the partition's debtors (or ``debtor_ids``) since ``since``."""
     i = InteractionRecord
     query = select(
         i.debtor_id,
@@ -152,7 +196,11 @@ def interactions(session: Session, *, since: datetime, part: Partition = WHOLE) 
         i.contact_value,
         i.outcome,
         i.template,
-    ).where(i.occurred_at >= since, _in_partition(i.debtor_id, part))
+    ).where(i.occurred_at >= since)
+    if debtor_ids is None:
+        query = query.where(_in_partition(i.debtor_id, part))
+    else:
+        query = query.where(i.debtor_id.in_(list(debtor_ids)))
     schema = {
         "debtor_id": pl.Int64, "account_id": pl.Int64, "channel": pl.String,
         "direction": pl.String, "occurred_at": pl.Datetime("us", "UTC"),

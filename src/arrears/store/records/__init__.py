@@ -3,6 +3,13 @@
 from arrears.store.records.accounts import AccountRecord, InvoiceRecord, PaymentRecord
 from arrears.store.records.activity import AuditEventRecord, InteractionRecord
 from arrears.store.records.imports import ImportRecord
+from arrears.store.records.outreach import (
+    ChannelConfigRecord,
+    InboundMessageRecord,
+    OutboxAttemptRecord,
+    OutboxRecord,
+    PromiseRecord,
+)
 from arrears.store.records.parties import (
     ClientRecord,
     ContactPointRecord,
@@ -15,16 +22,21 @@ from arrears.store.records.planning import PlannedActionRecord, PlanRunRecord
 __all__ = [
     "AccountRecord",
     "AuditEventRecord",
+    "ChannelConfigRecord",
     "ClientRecord",
     "ContactPointRecord",
     "DebtorFactRecord",
     "DebtorRecord",
     "ImportRecord",
+    "InboundMessageRecord",
     "InteractionRecord",
     "InvoiceRecord",
+    "OutboxAttemptRecord",
+    "OutboxRecord",
     "PaymentRecord",
     "PlanRunRecord",
     "PlannedActionRecord",
+    "PromiseRecord",
     "TeamRecord",
     "UserRecord",
 ]

@@ -93,6 +93,11 @@ class ContactPointRecord(Base):
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     # Consent per purpose, e.g. {"automated_calls": {"given": true, "at": ..., "source": ...}}.
     consents: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Opt-outs by channel: [{"channel": "sms", "at": ISO instant, "source": ...}]. A STOP
+    # reply adds one at once; the compliance engine blocks that channel to this address.
+    opt_outs: Mapped[list[Any]] = mapped_column(default=list)
+    # Set when someone answering on this point said it is not the debtor's.
+    wrong_party: Mapped[bool] = mapped_column(Boolean, default=False)
     do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     preferred: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str | None] = mapped_column(String(64))
