@@ -13,8 +13,9 @@ Environment variables:
     Folder for the embedded database, reject files, demo files and the
     development key; default ``var``.
 ``ARREARS_CONFIG_DIR``
-    Business configuration: ``strategies/*.yaml`` and ``rulebooks/*.yaml``;
-    default ``config`` (the folder shipped in the repository).
+    Business configuration: ``strategies/*.yaml``, ``rulebooks/*.yaml`` and
+    ``templates/<channel>/*.yaml``; default ``config`` (the folder shipped in
+    the repository).
 ``ARREARS_SECRET_KEY``
     32 bytes, hex-encoded, used to encrypt national identity numbers and to
     derive their search index. When unset, a random key is created once in
@@ -24,6 +25,8 @@ Environment variables:
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from dataclasses import dataclass
@@ -48,6 +51,18 @@ class Settings:
         """Read (or, on a laptop, create) only when something needs it."""
         return _read_key(self.var_dir)
 
+    @cached_property
+    def webhook_secret(self) -> str:
+        """The secret providers sign webhooks with (ARREARS_WEBHOOK_SECRET, else derived).
+
+        Derived from the secret key so a laptop needs nothing more; in production the
+        provider's own signing secret goes in the environment variable.
+        """
+        env = os.environ.get("ARREARS_WEBHOOK_SECRET")
+        if env:
+            return env
+        return hmac.new(self.secret_key, b"arrears webhooks", hashlib.sha256).hexdigest()
+
     @property
     def strategy_dir(self) -> Path:
         return self.config_dir / "strategies"
@@ -57,12 +72,26 @@ class Settings:
         return self.config_dir / "rulebooks"
 
     @property
+    def template_dir(self) -> Path:
+        return self.config_dir / "templates"
+
+    @property
     def reject_dir(self) -> Path:
         return self.var_dir / "rejects"
 
     @property
     def demo_dir(self) -> Path:
         return self.var_dir / "demo"
+
+    @property
+    def letters_dir(self) -> Path:
+        """Where letter PDFs and the daily print batches are written."""
+        return self.var_dir / "letters"
+
+    @property
+    def sandbox_dir(self) -> Path:
+        """The local sinks of the development sandboxes (mail folder, SMS log)."""
+        return self.var_dir / "sandbox"
 
 
 def _read_key(var_dir: Path) -> bytes:

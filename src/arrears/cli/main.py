@@ -11,7 +11,20 @@ import sys
 import click
 import typer
 
-from arrears.cli.commands import clients, compliance, db, demo, imports, plan, report
+from arrears.cli.commands import (
+    clients,
+    compliance,
+    db,
+    demo,
+    imports,
+    inbound,
+    outreach,
+    plan,
+    report,
+    sandbox,
+    serve,
+    templates,
+)
 from arrears.errors import ArrearsError
 
 app = typer.Typer(
@@ -32,6 +45,15 @@ app.command("plan")(plan.plan)
 app.command("explain")(plan.explain)
 app.add_typer(plan.strategies_app, name="strategies")
 app.add_typer(compliance.app, name="compliance")
+app.add_typer(inbound.app, name="inbound")
+app.command("send")(outreach.send)
+app.command("worker")(outreach.worker)
+app.command("serve")(serve.serve)
+app.add_typer(outreach.outbox_app, name="outbox")
+app.add_typer(outreach.channels_app, name="channels")
+app.add_typer(outreach.dialler_app, name="dialler")
+app.add_typer(sandbox.app, name="sandbox")
+app.add_typer(templates.app, name="templates")
 
 _state = {"debug": False}
 

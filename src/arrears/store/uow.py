@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from arrears.store.db import make_session_factory
@@ -19,6 +19,7 @@ from arrears.store.repositories.audit import AuditRepository
 from arrears.store.repositories.clients import ClientRepository
 from arrears.store.repositories.debtors import DebtorRepository
 from arrears.store.repositories.imports import ImportRepository
+from arrears.store.repositories.inbound import InboundRepository
 from arrears.store.repositories.interactions import InteractionRepository
 from arrears.store.repositories.outbox import OutboxRepository
 from arrears.store.repositories.payments import PaymentRepository
@@ -56,6 +57,7 @@ class UnitOfWork:
         self.plans = PlanRepository(session)
         self.interactions = InteractionRepository(session)
         self.outbox = OutboxRepository(session)
+        self.inbound = InboundRepository(session)
         return self
 
     def __exit__(
@@ -70,6 +72,10 @@ class UnitOfWork:
         finally:
             session.close()
             self._session = None
+
+    def ping(self) -> None:
+        """A trivial query: the database answers (health checks)."""
+        self.session.execute(text("SELECT 1"))
 
     def commit(self) -> None:
         self.session.commit()

@@ -11,7 +11,7 @@ from arrears.cli.commands.imports import _print
 from arrears.cli.commands.report import parse_day, print_aging
 from arrears.cli.context import app as build_app
 from arrears.core.aging import get_scheme
-from arrears.sim.demo import load_demo, load_history
+from arrears.sim.demo import configure_sandbox_channels, load_demo, load_history
 
 
 def demo(
@@ -36,6 +36,7 @@ def demo(
         on_file=_print,
     )
     written = load_history(uow_factory=ctx.uow_factory, as_of=day, seed=seed, at=ctx.clock())
+    configure_sandbox_channels(ctx.uow_factory, ctx.settings.letters_dir, ctx.clock())
     typer.echo(
         f"demo loaded: {len(summaries)} files into {ctx.database.display_url}"
         + (f", {written} past contacts" if written else "")

@@ -12,7 +12,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from arrears.store.records import AccountRecord, ClientRecord, DebtorRecord, PlannedActionRecord
+from arrears.store.records import (
+    AccountRecord,
+    ClientRecord,
+    DebtorRecord,
+    InteractionRecord,
+    PlannedActionRecord,
+    PromiseRecord,
+)
 
 
 def message_details(session: Session, account_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -22,7 +29,7 @@ def message_details(session: Session, account_ids: Sequence[int]) -> dict[int, d
         select(
             a.id.label("account_id"), a.account_ref, a.currency, a.status, a.product,
             a.principal_minor, a.interest_minor, a.fees_minor, a.costs_minor, a.credit_minor,
-            a.due_on, a.charged_off_on, a.last_payment_on,
+            a.due_on, a.charged_off_on, a.last_payment_on, a.last_payment_minor, a.original_minor,
             func.coalesce(a.jurisdiction, d.jurisdiction, c.jurisdiction).label("jurisdiction"),
             d.id.label("debtor_id"), d.name.label("debtor_name"), d.kind.label("debtor_kind"),
             d.language, d.address, d.city, d.region, d.postal_code, d.country,
@@ -33,7 +40,34 @@ def message_details(session: Session, account_ids: Sequence[int]) -> dict[int, d
         .join(c, c.id == a.client_id)
         .where(a.id.in_(list(account_ids)))
     )  # fmt: skip
-    return {row.account_id: dict(row._mapping) for row in session.execute(query)}
+    details = {row.account_id: dict(row._mapping) for row in session.execute(query)}
+    for account_id, amount, due_on in _latest_promises(session, list(details)):
+        details[account_id]["promise_minor"] = amount
+        details[account_id]["promise_on"] = due_on
+    return details
+
+
+def contacted_accounts(session: Session, account_ids: Sequence[int]) -> set[int]:
+    """The accounts we have ever written to or called (any outbound interaction)."""
+    i = InteractionRecord
+    query = (
+        select(i.account_id)
+        .where(i.account_id.in_(list(account_ids)), i.direction == "out")
+        .distinct()
+    )
+    return {int(a) for a in session.scalars(query) if a is not None}
+
+
+def _latest_promises(session: Session, account_ids: Sequence[int]) -> list[Any]:
+    p = PromiseRecord
+    latest = (
+        select(func.max(p.id))
+        .where(p.account_id.in_(list(account_ids)))
+        .group_by(p.account_id)
+        .scalar_subquery()
+    )
+    query = select(p.account_id, p.amount_minor, p.due_on).where(p.id.in_(latest))
+    return list(session.execute(query))
 
 
 def planned_calls(session: Session, plan_date: Any) -> list[dict[str, Any]]:

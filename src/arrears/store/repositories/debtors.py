@@ -139,6 +139,14 @@ class DebtorRepository(Repository):
                 .values(do_not_contact=True)
             )
 
+    def disable_contact(self, debtor_id: int, value: str) -> int:
+        """Mark a debtor's address do-not-contact (it bounced); returns how many points."""
+        p = ContactPointRecord
+        result = self.session.execute(
+            update(p).where(p.debtor_id == debtor_id, p.value == value).values(do_not_contact=True)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     def contact_keys(self, debtor_ids: Iterable[int]) -> set[tuple[int, str, str]]:
         """(debtor, kind, value) of every contact point these debtors have."""
         p = ContactPointRecord

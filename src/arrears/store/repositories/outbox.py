@@ -103,6 +103,12 @@ class OutboxRepository(Repository):
         ).first()
         return None if row is None else int(row[0])
 
+    def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Bulk insert (tools and benchmarks); keys must be new."""
+        defaults = {"status": "pending", "attempts": 0, "findings": [], "details": {}}
+        for part in chunked(list(rows), 5_000):
+            self.session.execute(insert(OutboxRecord), [{**defaults, **r} for r in part])
+
     def claim(
         self, worker: str, now: datetime, limit: int, lease: timedelta, channels: Sequence[str] = ()
     ) -> list[OutboxRecord]:

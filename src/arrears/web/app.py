@@ -1,0 +1,71 @@
+"""The FastAPI application served by ``arrears serve``.
+
+This issue's part: ``/health`` and the webhooks providers call. Each webhook
+checks the provider's signature (HMAC over timestamp and body, five minutes of
+tolerance against replays) before it reads anything, answers a clean 4xx for
+a bad request and never a stack trace, and is idempotent: a provider that
+retries a delivered webhook changes nothing the second time.
+
+- ``POST /webhooks/sms/receipts``: delivery receipts update the interaction.
+- ``POST /webhooks/sms/inbound``: a debtor's text is received, matched,
+  classified and acted on (:mod:`arrears.inbound.service`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from arrears.channels.receipts import parse_inbound_sms, parse_receipt
+from arrears.errors import ArrearsError
+from arrears.inbound.service import Classifier, Reply, receive
+from arrears.outbox.receipts import apply_receipt
+from arrears.store.uow import UnitOfWork
+
+SIGNATURE_HEADER = "x-sandbox-signature"
+
+
+def create_app(
+    uow_factory: Callable[[], UnitOfWork],
+    *,
+    webhook_secret: str,
+    classify: Classifier,
+    clock: Callable[[], datetime],
+) -> FastAPI:
+    app = FastAPI(title="arrears", version="0.1", docs_url=None, redoc_url=None)
+
+    @app.exception_handler(ArrearsError)
+    async def _arrears_error(request: Request, exc: ArrearsError) -> JSONResponse:
+        return JSONResponse({"error": exc.code, "message": str(exc)}, status_code=exc.http_status)
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        with uow_factory() as uow:
+            uow.ping()
+        return {"status": "ok", "time": clock().isoformat()}
+
+    @app.post("/webhooks/sms/receipts")
+    async def sms_receipt(request: Request) -> JSONResponse:
+        receipt = parse_receipt(await request.body(), request.headers.get(SIGNATURE_HEADER),
+                                webhook_secret)  # fmt: skip
+        with uow_factory() as uow:
+            known = apply_receipt(uow, receipt, actor="webhook:sms")
+            uow.commit()
+        return JSONResponse({"applied": known}, status_code=200 if known else 202)
+
+    @app.post("/webhooks/sms/inbound")
+    async def sms_inbound(request: Request) -> JSONResponse:
+        sms = parse_inbound_sms(await request.body(), request.headers.get(SIGNATURE_HEADER),
+                                webhook_secret)  # fmt: skip
+        reply = Reply(channel="sms", provider_id=sms.id, sender=sms.sender, body=sms.text,
+                      received_at=sms.received_at, recipient=sms.to)  # fmt: skip
+        with uow_factory() as uow:
+            result = receive(uow, reply, classify, actor="webhook:sms")
+            uow.commit()
+        return JSONResponse({"id": result.message_id, "status": result.status,
+                             "intent": result.intent, "new": result.new})  # fmt: skip
+
+    return app
