@@ -30,6 +30,7 @@ import hmac
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -45,6 +46,9 @@ class Settings:
     database_url: str
     var_dir: Path
     config_dir: Path = Path("config")
+    # A fixed "now" (ARREARS_NOW, an ISO instant with offset) for demos, simulations and
+    # tests that run the CLI at a chosen moment; None: the wall clock.
+    fixed_now: datetime | None = None
 
     @cached_property
     def secret_key(self) -> bytes:
@@ -123,7 +127,22 @@ def load_settings() -> Settings:
     var_dir = Path(os.environ.get("ARREARS_VAR_DIR", "var"))
     url = os.environ.get("ARREARS_DATABASE_URL") or _default_url(var_dir)
     config_dir = Path(os.environ.get("ARREARS_CONFIG_DIR", "config"))
-    return Settings(database_url=url, var_dir=var_dir, config_dir=config_dir)
+    return Settings(
+        database_url=url, var_dir=var_dir, config_dir=config_dir, fixed_now=_fixed_now()
+    )
+
+
+def _fixed_now() -> datetime | None:
+    text = os.environ.get("ARREARS_NOW")
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(f"ARREARS_NOW must be an ISO instant, not '{text}'") from exc
+    if value.tzinfo is None:
+        raise ConfigError("ARREARS_NOW needs a UTC offset, e.g. 2026-11-20T02:00:00+00:00")
+    return value
 
 
 @lru_cache(maxsize=1)

@@ -44,8 +44,11 @@ class App:
         return FieldCipher(self.settings.secret_key)
 
     def clock(self) -> datetime:
-        """The wall clock, read only here at the edge (the core takes time as a parameter)."""
-        return utc_now()
+        """The wall clock, read only here at the edge (the core takes time as a parameter).
+
+        ``ARREARS_NOW`` fixes it (demos, simulations, tests of the command line).
+        """
+        return self.settings.fixed_now or utc_now()
 
 
 def app() -> App:

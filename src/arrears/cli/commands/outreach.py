@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import typer
@@ -36,6 +37,9 @@ channels_app = typer.Typer(
 dialler_app = typer.Typer(help="The dialler list of today's compliant calls.", no_args_is_help=True)
 
 
+LEASE_HELP = "Seconds a claimed message is a worker's before another may retry it."
+
+
 def _worker_name(name: str | None) -> str:
     return name or f"{socket.gethostname()}:{os.getpid()}"
 
@@ -46,11 +50,13 @@ def dispatcher(
     batch_size: int,
     channels: list[str],
     configs: list[ChannelConfig] | None = None,
+    lease: float = 300.0,
 ) -> Dispatcher:
     """A dispatcher on the stored channel configuration (or on ``configs``)."""
     settings = DispatchSettings(
-        worker=_worker_name(worker), batch_size=batch_size, channels=tuple(channels)
-    )
+        worker=_worker_name(worker), batch_size=batch_size, channels=tuple(channels),
+        lease=timedelta(seconds=lease),
+    )  # fmt: skip
     templates = load_templates(ctx.settings.template_dir)
     rulebooks = load_rulebooks(ctx.settings.rulebook_dir)
     if configs is None:
@@ -74,11 +80,12 @@ def send(
         "--sandbox",
         help="Send to local sinks (var/sandbox, var/letters), not the stored ones.",
     ),
+    lease: float = typer.Option(300.0, "--lease", min=1.0, help=LEASE_HELP),
 ) -> None:
     """Send every message due now, then stop (compliance is checked again for each)."""
     ctx = build_app()
     if not sandbox:
-        run = dispatcher(ctx, worker, batch_size, channel)
+        run = dispatcher(ctx, worker, batch_size, channel, lease=lease)
         try:
             print_report(run.run())
         finally:
@@ -116,10 +123,11 @@ def worker(
     interval: float = typer.Option(5.0, "--interval", min=0.1, help="Seconds between polls."),
     name: str | None = typer.Option(None, "--worker", help="Worker name (default host:pid)."),
     max_polls: int | None = typer.Option(None, "--max-polls", min=1, help="Stop after N polls."),
+    lease: float = typer.Option(300.0, "--lease", min=1.0, help=LEASE_HELP),
 ) -> None:
     """Send due messages continuously (several workers may run against PostgreSQL)."""
     ctx = build_app()
-    run = dispatcher(ctx, name, batch_size, channel)
+    run = dispatcher(ctx, name, batch_size, channel, lease=lease)
     polls = 0
     try:
         while max_polls is None or polls < max_polls:
