@@ -18,6 +18,7 @@ docs/benchmarks.md (section ``send``).
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import socket
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -45,7 +47,7 @@ SEEDED_AT = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
 SEND_AT = {"sms": datetime(2026, 11, 20, 2, 0, tzinfo=UTC),
            "email": datetime(2026, 11, 20, 15, 0, tzinfo=UTC)}  # fmt: skip
 PROFILE = {  # channel -> client, jurisdiction, language, zone, template
-    "email": ("bench-us", "US", "en-US", "America/New_York", "b2b_dunning_1_friendly"),
+    "email": ("bench-us", "US", "en-US", "America/New_York", "us_email_first_contact_optout"),
     "sms": ("bench-cn", "CN", "zh-CN", "Asia/Shanghai", "cn_overdue_d1"),
 }
 
@@ -116,18 +118,40 @@ def seed(uow_factory, channel: str, count: int) -> None:
             uow.commit()
 
 
-def dispatch(uow_factory, channel: str, configs, batch: int) -> tuple[float, dict[str, int]]:
+_DISPATCHER: list[Dispatcher] = []
+
+
+def _prepare(url: str, channel: str, configs: list, batch: int) -> None:
+    """Pool initializer: templates and rulebooks are loaded before the clock starts."""
     rulebooks = load_rulebooks(ROOT / "config" / "rulebooks")
     catalogue = load_templates(ROOT / "config" / "templates")
-    dispatcher = Dispatcher(uow_factory, AdapterSet(configs), catalogue, rulebooks,
-                            lambda: SEND_AT[channel],
-                            DispatchSettings(worker="bench", batch_size=batch,
-                                             channels=(channel,)))  # fmt: skip
-    start = time.perf_counter()
-    report = dispatcher.run()
-    seconds = time.perf_counter() - start
-    dispatcher.close()
-    return seconds, dict(report.counts)
+    settings = DispatchSettings(worker=f"bench-{os.getpid()}", batch_size=batch,
+                                channels=(channel,))  # fmt: skip
+    _DISPATCHER.append(Dispatcher(Database(url).uow, AdapterSet(configs), catalogue, rulebooks,
+                                  lambda: SEND_AT[channel], settings))  # fmt: skip
+
+
+def _run(_: int) -> dict[str, int]:
+    dispatcher = _DISPATCHER[0]
+    try:
+        return dict(dispatcher.run().counts)
+    finally:
+        dispatcher.close()
+
+
+def dispatch(
+    url: str, channel: str, configs: list, batch: int, workers: int
+) -> tuple[float, dict[str, int]]:
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, _prepare, (url, channel, configs, batch)) as pool:
+        pool.map(time.sleep, [1] * workers)  # every worker has loaded its policy
+        start = time.perf_counter()
+        reports = pool.map(_run, range(workers), chunksize=1)
+        seconds = time.perf_counter() - start
+    total: Counter[str] = Counter()
+    for report in reports:
+        total.update(report)
+    return seconds, dict(total)
 
 
 def main() -> None:
@@ -135,6 +159,7 @@ def main() -> None:
     parser.add_argument("--emails", type=int, default=100_000)
     parser.add_argument("--sms", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=2, help="dispatcher processes")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
@@ -169,20 +194,20 @@ def main() -> None:
                 t0 = time.perf_counter()
                 seed(uow_factory, channel, count)
                 seeded = time.perf_counter() - t0
-                seconds, counts = dispatch(uow_factory, channel, configs, args.batch)
+                seconds, counts = dispatch(url, channel, configs, args.batch, args.workers)
                 results[channel] = (count, seeded, seconds, counts)
                 print(f"{channel}: {count} in {seconds:.1f} s = {count / seconds:.0f}/s {counts}")
     finally:
         for sink in sinks:
             sink.terminate()
             sink.wait(timeout=10)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory of the dispatcher process: {peak:.0f} MiB")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory of one dispatcher process: {peak:.0f} MiB")
     if args.write:
-        write(results, peak, args.batch, url)
+        write(results, peak, args.batch, url, args.workers)
 
 
-def write(results, peak: float, batch: int, url: str) -> None:
+def write(results, peak: float, batch: int, url: str, workers: int) -> None:
     lines = []
     for channel, (count, _seeded, seconds, counts) in results.items():
         other = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "sent") or "-"
@@ -192,7 +217,8 @@ def write(results, peak: float, batch: int, url: str) -> None:
     backend = url.split(":", 1)[0]
     body = f"""## Sending (outbox dispatcher)
 
-`bench/send/run.py`, {now()}, {machine()}; {backend}, batches of {batch}, one worker.
+`bench/send/run.py`, {now()}, {machine()};
+{backend}, batches of {batch}, {workers} dispatcher process(es).
 The mail sink and the SMS sandbox ran as separate processes on the same 2 cores.
 Each message: claim, render with disclosures, compliance at the send instant, send, record.
 
@@ -200,7 +226,7 @@ Each message: claim, render with disclosures, compliance at the send instant, se
 | --- | ---: | ---: | ---: | ---: | --- |
 {rows}
 
-Peak memory of the dispatcher process: {peak:,.0f} MiB. Targets: e-mail >= 300/s, SMS >= 1,000/s.
+Peak memory of one dispatcher process: {peak:,.0f} MiB. Targets: e-mail >= 300/s, SMS >= 1,000/s.
 """
     write_section("send", body)
 

@@ -14,8 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from arrears.channels.base import OutgoingMessage
+from arrears.channels.letters.channel import HEADERS as LETTER_HEADERS
 from arrears.errors import ArrearsError
-from arrears.outbox.variables import locale_for, message_variables
+from arrears.outbox.variables import locale_for, masked_ref, message_variables
 from arrears.templates import RenderContext, TemplateCatalogue, render
 
 # Letters and e-mails leave with the creditor's (or agency's) identity.
@@ -75,10 +76,29 @@ def compose(
         subject=rendered.subject,
         html=rendered.html,
         locale=locale,
-        headers={"X-Arrears-Template": name},
+        headers=_headers(row, details, name, now),
     )
     content = "\n".join(part for part in (rendered.subject, rendered.text) if part)
     return Composed(message, locale, content, frozenset(template.reviewed))
+
+
+def _headers(
+    row: dict[str, Any], details: dict[str, Any], name: str, now: datetime
+) -> dict[str, str]:
+    """What an adapter needs beyond the text; for letters the print details (never shown
+    on the envelope: the letter adapter checks the window and the outside)."""
+    headers = {LETTER_HEADERS["template"]: name}
+    if row["channel"] == "letter":
+        values = {
+            "jurisdiction": details.get("jurisdiction") or "",
+            "postal_code": details.get("postal_code") or "",
+            "country": details.get("country") or "",
+            "reference": masked_ref(str(details["account_ref"])),
+            "letter_date": now.date().isoformat(),
+            "client": details["client_code"],
+        }
+        headers.update({LETTER_HEADERS[k]: v for k, v in values.items() if v})
+    return headers
 
 
 def _recipient(row: dict[str, Any], details: dict[str, Any]) -> str:

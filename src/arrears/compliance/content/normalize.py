@@ -18,10 +18,14 @@ came from, so a finding quotes what the author wrote, not the normalised form.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+RECENT = 64  # normalised texts kept for the next check of the same message
+_WORD = re.compile(r"[^\s]+")
 _DROP = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'"}
 
@@ -53,9 +57,20 @@ class Normalizer:
     def __init__(self, fold: Mapping[str, str]) -> None:
         self._fold = dict(fold)
         self._cache: dict[str, str] = {}
+        # A message is checked by several rule families in a row: keep the last texts.
+        self._recent: OrderedDict[str, Normalized] = OrderedDict()
 
     def __call__(self, text: str) -> Normalized:
         """``text`` in matching form (see the module docstring)."""
+        found = self._recent.get(text)
+        if found is None:
+            found = _ascii(text) if text.isascii() else self._general(text)
+            self._recent[text] = found
+            if len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
+        return found
+
+    def _general(self, text: str) -> Normalized:
         chars: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
@@ -96,6 +111,29 @@ class Normalizer:
             else:
                 out.append(self._fold.get(char, _QUOTES.get(char, char)))
         return "".join(out)
+
+
+def _ascii(text: str) -> Normalized:
+    """The same result for plain ASCII, without the per-character work.
+
+    ASCII is its own NFKC form, folds only by case, has no Han, no zero-width
+    characters and no curly quotes: only case and white space change. Words
+    keep their positions; one space stands for each run of white space between
+    two words and points at the run's first character.
+    """
+    lowered = text.lower()
+    words = [(m.start(), m.end()) for m in _WORD.finditer(lowered)]
+    starts: list[int] = []
+    for number, (start, end) in enumerate(words):
+        if number:
+            starts.append(words[number - 1][1])  # the space: the run's first character
+        starts.extend(range(start, end))
+    return Normalized(
+        original=text,
+        text=" ".join(lowered[start:end] for start, end in words),
+        starts=tuple(starts),
+        ends=tuple(i + 1 for i in starts),
+    )
 
 
 def normalize(text: str, fold: Mapping[str, str]) -> Normalized:
