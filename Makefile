@@ -1,11 +1,16 @@
 # The two commands of the README:
 #   make run   - set up .venv, create the database, load the demo portfolio, print the ageing
-#                report, plan today's work and show it by channel with the top suppressions
+#                report, plan today's work and show it by channel with the top suppressions,
+#                send the day's e-mails, texts and letters to local sinks (var/sandbox,
+#                var/letters) and export the dialler list
 #   make test  - lint, types, import contracts and the whole test suite (SQLite and PostgreSQL)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Letters render at about 14 a second: the demo renders this many of the day's and leaves
+# the rest in the outbox (`arrears send --channel letter` renders them).
+DEMO_LETTERS ?= 300
 
 .PHONY: run test install lint types contracts pytest bench clean
 
@@ -21,6 +26,10 @@ run: $(STAMP)
 	$(BIN)/arrears db upgrade
 	$(BIN)/arrears demo
 	$(BIN)/arrears plan --call-capacity 1500
+	$(BIN)/arrears send --sandbox --day $$(date -u +%F) --channel sms --channel email
+	$(BIN)/arrears send --sandbox --day $$(date -u +%F) --channel letter --limit $(DEMO_LETTERS)
+	$(BIN)/arrears letters batch
+	$(BIN)/arrears dialler export --out var/dialler/calls-$$(date -u +%F).csv
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from arrears.channels.base import ChannelAdapter, ChannelConfigError
 from arrears.channels.email_smtp import SmtpEmailChannel
 from arrears.channels.fake import FakeChannel
+from arrears.channels.letters.channel import PdfLetterChannel
 from arrears.channels.sms_http import HttpSmsChannel
 
 Factory = Callable[[Mapping[str, Any], Mapping[str, str]], ChannelAdapter]
@@ -39,6 +40,7 @@ _factories: dict[str, Factory] = {
     "fake": FakeChannel.from_settings,
     "smtp": SmtpEmailChannel.from_settings,
     "http_sms": HttpSmsChannel.from_settings,
+    "pdf_letter": PdfLetterChannel.from_settings,
 }
 _lock = threading.Lock()
 

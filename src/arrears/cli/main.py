@@ -52,6 +52,7 @@ app.command("serve")(serve.serve)
 app.add_typer(outreach.outbox_app, name="outbox")
 app.add_typer(outreach.channels_app, name="channels")
 app.add_typer(outreach.dialler_app, name="dialler")
+app.add_typer(outreach.letters_app, name="letters")
 app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(templates.app, name="templates")
 

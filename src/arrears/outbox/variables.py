@@ -24,6 +24,19 @@ from arrears.core.money import Money
 
 DEFAULT_OFFICE_HOURS = {"zh-CN": "工作日 9:00-18:00", "en-US": "Mon-Fri 9am-6pm"}
 DEFAULT_PRODUCT = {"zh-CN": "借款", "en-US": "account"}
+# Product codes as files carry them, in words a debtor reads; unknown codes fall back to
+# the code with spaces (a client may name its products in settings: product_names).
+PRODUCT_NAMES = {
+    "personal_loan": {"zh-CN": "个人贷款", "en-US": "personal loan"},
+    "credit_card": {"zh-CN": "信用卡", "en-US": "credit card"},
+    "pos_instalment": {"zh-CN": "消费分期", "en-US": "instalment purchase"},
+    "cash_loan": {"zh-CN": "现金贷款", "en-US": "cash loan"},
+    "medical": {"zh-CN": "医疗费用", "en-US": "medical bill"},
+    "telecom": {"zh-CN": "通信服务费", "en-US": "phone bill"},
+    "utility": {"zh-CN": "公用事业费", "en-US": "utility bill"},
+    "auto_deficiency": {"zh-CN": "汽车贷款差额", "en-US": "auto loan balance"},
+    "invoice": {"zh-CN": "货款", "en-US": "invoice"},
+}
 VALIDATION_DAYS = 35  # Reg F 1006.34(b)(3): 30 days after receipt, receipt assumed in 5
 REMEDY_DAYS = 21  # CCA s.87/88: not less than 14 days after service; margin for the post
 SETTLEMENT_DAYS = 14
@@ -86,8 +99,16 @@ def _parties(details: dict[str, Any], settings: dict[str, Any], locale: str) -> 
         "pay_link": f"{portal}/pay",
         "account_ref_masked": masked_ref(str(details["account_ref"])),
         "invoice_ref": masked_ref(str(details["account_ref"])),
-        "product_name": details.get("product") or DEFAULT_PRODUCT[locale],
+        "product_name": product_name(details.get("product"), locale, settings),
     }
+
+
+def product_name(code: str | None, locale: str, settings: dict[str, Any]) -> str:
+    """A product code in the debtor's words (client settings first, then the shipped names)."""
+    if not code:
+        return DEFAULT_PRODUCT[locale]
+    names = {**PRODUCT_NAMES, **settings.get("product_names", {})}
+    return str(names.get(code, {}).get(locale) or code.replace("_", " "))
 
 
 def _amounts(details: dict[str, Any], money: dict[str, Money], today: date) -> dict[str, Any]:

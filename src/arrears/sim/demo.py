@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from arrears.ingest.tasks import ImportRequest, ImportSummary, run_import
 from arrears.kit.crypto import FieldCipher
@@ -111,33 +110,3 @@ def load_history(
         )  # fmt: skip
         uow.commit()
     return len(history.interactions)
-
-
-# The local sandboxes the demo's messages go to (``arrears sandbox mail|sms``).
-SANDBOX_MAIL_PORT = 2525
-SANDBOX_SMS_PORT = 8025
-SANDBOX_SMS_KEY = "sandbox-key"  # the development provider's documented key, not a secret
-DEMO_SENDER = "collections@arrears.test"
-
-
-def sandbox_channels(letters_dir: Path) -> list[tuple[str, str, dict[str, Any], str]]:
-    """(channel, adapter, settings, sender) pointing every channel at a local sink."""
-    return [
-        ("email", "smtp", {"host": "127.0.0.1", "port": SANDBOX_MAIL_PORT, "security": "none",
-                           "from_address": DEMO_SENDER, "timeout": 10.0}, DEMO_SENDER),
-        ("sms", "http_sms", {"base_url": f"http://127.0.0.1:{SANDBOX_SMS_PORT}",
-                             "api_key": SANDBOX_SMS_KEY, "sender_id": "ARREARS"}, "ARREARS"),
-        ("letter", "pdf", {"out_dir": str(letters_dir)}, "Arrears Demo Services"),
-    ]  # fmt: skip
-
-
-def configure_sandbox_channels(
-    uow_factory: Callable[[], UnitOfWork], letters_dir: Path, at: datetime
-) -> None:
-    """Store the demo's channel configuration (every client) unless one exists."""
-    with uow_factory() as uow:
-        existing = {(c.client_id, c.channel) for c in uow.outbox.channel_configs()}
-        for channel, adapter, settings, sender in sandbox_channels(letters_dir):
-            if (None, channel) not in existing:
-                uow.outbox.set_channel_config(None, channel, adapter, settings, sender, at)
-        uow.commit()

@@ -10,8 +10,9 @@ from arrears.analytics.service import aging_report
 from arrears.cli.commands.imports import _print
 from arrears.cli.commands.report import parse_day, print_aging
 from arrears.cli.context import app as build_app
+from arrears.cli.local_sandbox import configure_sandbox_channels
 from arrears.core.aging import get_scheme
-from arrears.sim.demo import configure_sandbox_channels, load_demo, load_history
+from arrears.sim.demo import load_demo, load_history
 
 
 def demo(

@@ -6,17 +6,22 @@ import json
 import os
 import socket
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from contextlib import nullcontext
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from arrears.channels.letters.channel import PdfLetterChannel
 from arrears.channels.registry import adapters as known_adapters
 from arrears.cli.commands.report import parse_day
 from arrears.cli.context import App
 from arrears.cli.context import app as build_app
+from arrears.cli.local_sandbox import LocalSandbox, letter_settings, local_sandbox
 from arrears.compliance.rulebooks import load_rulebooks
 from arrears.errors import InvalidInput, NotFound
 from arrears.inbound.service import default_classifier
@@ -24,7 +29,6 @@ from arrears.outbox.adapters import AdapterSet, ChannelConfig
 from arrears.outbox.dialler import dialler_rows, to_csv
 from arrears.outbox.dispatcher import Dispatcher, DispatchReport, DispatchSettings
 from arrears.outbox.service import build_dispatcher
-from arrears.sandbox.local import LocalSandbox, local_sandbox
 from arrears.store.queries.outreach import planned_calls
 from arrears.templates import load_templates
 
@@ -34,6 +38,7 @@ outbox_app = typer.Typer(
 channels_app = typer.Typer(
     help="Channel adapters per client (stored as data).", no_args_is_help=True
 )
+letters_app = typer.Typer(help="Letters: the daily print batch.", no_args_is_help=True)
 dialler_app = typer.Typer(help="The dialler list of today's compliant calls.", no_args_is_help=True)
 
 
@@ -51,8 +56,10 @@ def dispatcher(
     channels: list[str],
     configs: list[ChannelConfig] | None = None,
     lease: float = 300.0,
+    clock: Callable[[], datetime] | None = None,
 ) -> Dispatcher:
     """A dispatcher on the stored channel configuration (or on ``configs``)."""
+    clock = clock or ctx.clock
     settings = DispatchSettings(
         worker=_worker_name(worker), batch_size=batch_size, channels=tuple(channels),
         lease=timedelta(seconds=lease),
@@ -60,9 +67,9 @@ def dispatcher(
     templates = load_templates(ctx.settings.template_dir)
     rulebooks = load_rulebooks(ctx.settings.rulebook_dir)
     if configs is None:
-        return build_dispatcher(ctx.uow_factory, templates, rulebooks, ctx.clock, settings)
+        return build_dispatcher(ctx.uow_factory, templates, rulebooks, clock, settings)
     adapters = AdapterSet(configs)
-    return Dispatcher(ctx.uow_factory, adapters, templates, rulebooks, ctx.clock, settings)
+    return Dispatcher(ctx.uow_factory, adapters, templates, rulebooks, clock, settings)
 
 
 def print_report(report: DispatchReport) -> None:
@@ -81,31 +88,58 @@ def send(
         help="Send to local sinks (var/sandbox, var/letters), not the stored ones.",
     ),
     lease: float = typer.Option(300.0, "--lease", min=1.0, help=LEASE_HELP),
+    day: str | None = typer.Option(
+        None, "--day", help="Demo: play this date through, dispatching at every hour of it."
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="Stop once about this many messages were handled."
+    ),
 ) -> None:
     """Send every message due now, then stop (compliance is checked again for each)."""
     ctx = build_app()
-    if not sandbox:
-        run = dispatcher(ctx, worker, batch_size, channel, lease=lease)
-        try:
-            print_report(run.run())
-        finally:
-            run.close()
-        return
-    with local_sandbox(
+    clock = DemoClock(ctx.clock())
+    hours = day_hours(parse_day(day)) if day else [clock.now]
+    sinks = local_sandbox(
         ctx.settings.sandbox_dir, ctx.settings.letters_dir, ctx.uow_factory,
-        webhook_secret=ctx.settings.webhook_secret, classify=default_classifier, clock=ctx.clock,
-    ) as local:  # fmt: skip
-        run = dispatcher(ctx, worker, batch_size, channel, local.channel_configs())
+        webhook_secret=ctx.settings.webhook_secret, classify=default_classifier, clock=clock,
+    ) if sandbox else nullcontext(None)  # fmt: skip
+    with sinks as local:
+        configs = local.channel_configs() if local is not None else None
+        run = dispatcher(ctx, worker, batch_size, channel, configs, lease, clock)
+        report = DispatchReport()
         try:
-            report = run.run()
+            for hour in hours:
+                clock.now = hour
+                while limit is None or report.claimed < limit:
+                    batch = run.run_batch()
+                    if not batch.claimed:
+                        break
+                    report.add(batch)
         finally:
             run.close()
-        receipts = wait_for_receipts(local, report.counts["sent"])
+        receipts = wait_for_receipts(local, report.counts["sent"]) if local else 0
     print_report(report)
-    folder = ctx.settings.sandbox_dir
-    typer.echo(f"e-mails: {folder / 'mail'} (.eml files)")
-    typer.echo(f"SMS: {folder / 'sms.jsonl'} ({receipts} delivery receipts recorded)")
-    typer.echo(f"letters: {ctx.settings.letters_dir}")
+    if local is not None:
+        folder = ctx.settings.sandbox_dir
+        typer.echo(f"e-mails: {folder / 'mail'} (.eml files)")
+        typer.echo(f"SMS: {folder / 'sms.jsonl'} ({receipts} delivery receipts recorded)")
+        typer.echo(f"letters: {ctx.settings.letters_dir}")
+
+
+class DemoClock:
+    """The dispatcher's clock: the real one, or the hours of a day played through."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def day_hours(day: date) -> list[datetime]:
+    """Every half past the hour of ``day`` in UTC: each country's morning comes around."""
+    start = datetime.combine(day, dt_time(0, 30), tzinfo=UTC)
+    return [start + timedelta(hours=h) for h in range(24)]
 
 
 def wait_for_receipts(local: LocalSandbox, sent: int, patience: float = 10.0) -> int:
@@ -271,3 +305,28 @@ def export(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     typer.echo(f"{len(rows)} call(s) to {out}; {closed} had no window left today", err=True)
+
+
+@letters_app.command("batch")
+def letters_batch(
+    as_of: str | None = typer.Option(None, "--date", help="Letter date; default today."),
+    client: list[str] = typer.Option([], "--client", help="Client codes (default: all)."),
+) -> None:
+    """Merge a day's letters per client into one duplex-ready PDF and a manifest."""
+    ctx = build_app()
+    day = parse_day(as_of)
+    root = ctx.settings.letters_dir
+    codes = client or _clients_with_letters(root, day)
+    if not codes:
+        typer.echo(f"no letters dated {day.isoformat()} under {root}")
+        return
+    for code in codes:
+        adapter = PdfLetterChannel.from_settings({**letter_settings(root), "client_code": code}, {})
+        batch = adapter.print_batch(day)
+        typer.echo(f"{code}: {batch.letters} letter(s), {batch.pages} page(s) -> {batch.pdf_path}")
+
+
+def _clients_with_letters(root: Path, day: date) -> list[str]:
+    if not root.exists():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / day.isoformat()).is_dir())

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from arrears.inbound.service import Classifier
 from arrears.outbox.adapters import ChannelConfig
@@ -44,8 +45,8 @@ class LocalSandbox:
                           "from_address": SENDER}, SENDER),
             ChannelConfig(None, "sms", "http_sms", {"base_url": self.sms_url,
                           "api_key": SANDBOX_KEY, "sender_id": "ARREARS"}, "ARREARS"),
-            ChannelConfig(None, "letter", "pdf", {"out_dir": str(self.letters_dir)},
-                          "Arrears Demo Services"),
+            ChannelConfig(None, "letter", "pdf_letter", letter_settings(self.letters_dir),
+                          LETTER_RETURN_NAME),
         ]  # fmt: skip
 
 
@@ -70,3 +71,45 @@ def local_sandbox(
         ))  # fmt: skip
         with MailSink(folder / "mail", port=0) as mail, ServerThread(sms_app(sandbox=state)) as sms:
             yield LocalSandbox(mail, state, sms.url, web.url, letters_dir)
+
+
+# The local sandboxes the demo's messages go to (``arrears sandbox mail|sms``).
+SANDBOX_MAIL_PORT = 2525
+SANDBOX_SMS_PORT = 8025
+
+
+LETTER_RETURN_NAME = "Customer Services Office"  # neutral: nothing on the envelope says debt
+
+
+def letter_settings(letters_dir: Path) -> dict[str, Any]:
+    """The demo's letters: PDF files under ``letters_dir``, a neutral return address."""
+    return {
+        "out_dir": str(letters_dir), "client_code": "demo",
+        "letterhead_name": "Arrears Demo Services",
+        "return_name": LETTER_RETURN_NAME, "return_address": ["PO Box 1024", "Shanghai 200000"],
+        "return_postal_code": "200000", "return_country": "CN",
+        "contact_lines": ["400-000-0000", "collections@arrears.test"],
+    }  # fmt: skip
+
+
+def sandbox_channels(letters_dir: Path) -> list[tuple[str, str, dict[str, Any], str]]:
+    """(channel, adapter, settings, sender) pointing every channel at a local sink."""
+    return [
+        ("email", "smtp", {"host": "127.0.0.1", "port": SANDBOX_MAIL_PORT, "security": "none",
+                           "from_address": SENDER, "timeout": 10.0}, SENDER),
+        ("sms", "http_sms", {"base_url": f"http://127.0.0.1:{SANDBOX_SMS_PORT}",
+                             "api_key": SANDBOX_KEY, "sender_id": "ARREARS"}, "ARREARS"),
+        ("letter", "pdf_letter", letter_settings(letters_dir), LETTER_RETURN_NAME),
+    ]  # fmt: skip
+
+
+def configure_sandbox_channels(
+    uow_factory: Callable[[], UnitOfWork], letters_dir: Path, at: datetime
+) -> None:
+    """Store the demo's channel configuration (every client) unless one exists."""
+    with uow_factory() as uow:
+        existing = {(c.client_id, c.channel) for c in uow.outbox.channel_configs()}
+        for channel, adapter, settings, sender in sandbox_channels(letters_dir):
+            if (None, channel) not in existing:
+                uow.outbox.set_channel_config(None, channel, adapter, settings, sender, at)
+        uow.commit()
