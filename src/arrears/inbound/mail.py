@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -124,6 +125,12 @@ class _Handler:
         return "250 Message accepted"
 
 
+def _free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
 class MailReceiver:
     """The SMTP server replies arrive at (``arrears inbound receive-mail``)."""
 
@@ -132,7 +139,7 @@ class MailReceiver:
         clock: Callable[[], datetime], host: str = "127.0.0.1", port: int = 2526,
     ) -> None:  # fmt: skip
         self.handler = _Handler(uow_factory, classify, clock)
-        self._controller = Controller(self.handler, hostname=host, port=port)
+        self._controller = Controller(self.handler, hostname=host, port=port or _free_port(host))
 
     @property
     def port(self) -> int:
