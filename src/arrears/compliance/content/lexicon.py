@@ -219,6 +219,9 @@ class Lexicon:
     sets: Mapping[str, Patterns]
     fold: Mapping[str, str]
     citations: Mapping[str, str]
+    # Every group's patterns in one regex per language: a text none of them matches (most
+    # texts) needs no look at the groups one by one. Same patterns, so the same answer.
+    screen: Patterns = Patterns(())
 
     def phrases(self, name: str) -> Patterns:
         return self.sets[name]
@@ -246,7 +249,8 @@ def load_lexicon(folder: Traversable) -> Lexicon:
     missing = [rule for rule in CODE_RULES if rule not in rules]
     if missing:
         raise ConfigError(f"lexicon rules: no citation for {', '.join(missing)}")
-    return Lexicon(groups=groups, sets=sets, fold=fold, citations=rules)
+    screen = _screen(groups)
+    return Lexicon(groups=groups, sets=sets, fold=fold, citations=rules, screen=screen)
 
 
 def _read(file: Traversable) -> _RulesFile | _ProhibitionsFile | _PhrasesFile | _FoldFile:
@@ -342,6 +346,17 @@ def _compile_group(
         patterns=_compile(where, group.en, group.zh, fold),
         exceptions=_compile(f"{where} (except)", group.except_en, group.except_zh, fold),
     )
+
+
+def _screen(groups: Sequence[Group]) -> Patterns:
+    """The union of every group's patterns, per language (see :attr:`Lexicon.screen`)."""
+    regexes = []
+    for language in ("en", "zh"):
+        bodies = [r.pattern for g in groups for lang, r in g.patterns.regexes if lang == language]
+        if bodies:
+            union = "|".join(f"(?:{b})" for b in bodies)
+            regexes.append((language, re.compile(union, re.IGNORECASE)))
+    return Patterns(tuple(regexes))
 
 
 def _collect_sets(
