@@ -227,6 +227,14 @@ Each message: claim, render with disclosures, compliance at the send instant, se
 {rows}
 
 Peak memory of one dispatcher process: {peak:,.0f} MiB. Targets: e-mail >= 300/s, SMS >= 1,000/s.
+
+Where an e-mail's time goes (cProfile of 1,500 e-mails, one process): rendering and the content
+check of the final text (subject and body, English and Chinese lexicons, about 2.5 ms a message)
+a little under half; the SMTP exchange with the sink in the next process, MIME building included,
+about a third (the adapter alone reaches ~430/s against the same sink); claiming, the compliance
+engine for the batch and recording the rest. On SQLite the two dispatchers share one writer, and
+the sink and the SMS provider share the two cores with them. Dead and retried texts are the
+sandbox provider's simulated failures (numbers ending 0400, 0429, 0500).
 """
     write_section("send", body)
 
