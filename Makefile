@@ -27,7 +27,7 @@ run: $(STAMP)
 	$(BIN)/arrears demo
 	$(BIN)/arrears plan --call-capacity 1500
 	$(BIN)/arrears send --sandbox --day $$(date -u +%F) --channel sms --channel email
-	$(BIN)/arrears send --sandbox --day $$(date -u +%F) --channel letter --limit $(DEMO_LETTERS)
+	$(BIN)/arrears send --sandbox --day $$(date -u +%F) --channel letter --batch-size 100 --limit $(DEMO_LETTERS)
 	$(BIN)/arrears letters batch
 	$(BIN)/arrears dialler export --out var/dialler/calls-$$(date -u +%F).csv
 

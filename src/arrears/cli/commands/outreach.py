@@ -121,9 +121,13 @@ def send(
     print_report(report)
     if local is not None:
         folder = ctx.settings.sandbox_dir
-        typer.echo(f"e-mails: {folder / 'mail'} (.eml files)")
-        typer.echo(f"SMS: {folder / 'sms.jsonl'} ({receipts} delivery receipts recorded)")
-        typer.echo(f"letters: {ctx.settings.letters_dir}")
+        shown = set(channel) or {"email", "sms", "letter"}
+        if "email" in shown:
+            typer.echo(f"e-mails: {folder / 'mail'} (.eml files)")
+        if "sms" in shown:
+            typer.echo(f"SMS: {folder / 'sms.jsonl'} ({receipts} delivery receipts recorded)")
+        if "letter" in shown:
+            typer.echo(f"letters: {ctx.settings.letters_dir}")
 
 
 class DemoClock:
