@@ -40,14 +40,7 @@ class LocalSandbox:
     letters_dir: Path
 
     def channel_configs(self) -> list[ChannelConfig]:
-        return [
-            ChannelConfig(None, "email", "smtp", {"host": "127.0.0.1", "port": self.mail.port,
-                          "from_address": SENDER}, SENDER),
-            ChannelConfig(None, "sms", "http_sms", {"base_url": self.sms_url,
-                          "api_key": SANDBOX_KEY, "sender_id": "ARREARS"}, "ARREARS"),
-            ChannelConfig(None, "letter", "pdf_letter", letter_settings(self.letters_dir),
-                          LETTER_RETURN_NAME),
-        ]  # fmt: skip
+        return sandbox_channels(self.letters_dir, self.mail.port, self.sms_url)
 
 
 @contextmanager
@@ -92,14 +85,19 @@ def letter_settings(letters_dir: Path) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def sandbox_channels(letters_dir: Path) -> list[tuple[str, str, dict[str, Any], str]]:
-    """(channel, adapter, settings, sender) pointing every channel at a local sink."""
+def sandbox_channels(
+    letters_dir: Path,
+    mail_port: int = SANDBOX_MAIL_PORT,
+    sms_url: str = f"http://127.0.0.1:{SANDBOX_SMS_PORT}",
+) -> list[ChannelConfig]:
+    """Every channel pointed at a local sink (the fixed ports of ``arrears sandbox ...``)."""
     return [
-        ("email", "smtp", {"host": "127.0.0.1", "port": SANDBOX_MAIL_PORT, "security": "none",
-                           "from_address": SENDER, "timeout": 10.0}, SENDER),
-        ("sms", "http_sms", {"base_url": f"http://127.0.0.1:{SANDBOX_SMS_PORT}",
-                             "api_key": SANDBOX_KEY, "sender_id": "ARREARS"}, "ARREARS"),
-        ("letter", "pdf_letter", letter_settings(letters_dir), LETTER_RETURN_NAME),
+        ChannelConfig(None, "email", "smtp", {"host": "127.0.0.1", "port": mail_port,
+                      "security": "none", "from_address": SENDER, "timeout": 10.0}, SENDER),
+        ChannelConfig(None, "sms", "http_sms", {"base_url": sms_url, "api_key": SANDBOX_KEY,
+                      "sender_id": "ARREARS"}, "ARREARS"),
+        ChannelConfig(None, "letter", "pdf_letter", letter_settings(letters_dir),
+                      LETTER_RETURN_NAME),
     ]  # fmt: skip
 
 
@@ -109,7 +107,9 @@ def configure_sandbox_channels(
     """Store the demo's channel configuration (every client) unless one exists."""
     with uow_factory() as uow:
         existing = {(c.client_id, c.channel) for c in uow.outbox.channel_configs()}
-        for channel, adapter, settings, sender in sandbox_channels(letters_dir):
-            if (None, channel) not in existing:
-                uow.outbox.set_channel_config(None, channel, adapter, settings, sender, at)
+        for c in sandbox_channels(letters_dir):
+            if (None, c.channel) not in existing:
+                uow.outbox.set_channel_config(
+                    None, c.channel, c.adapter, dict(c.settings), c.sender, at
+                )
         uow.commit()

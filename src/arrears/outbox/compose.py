@@ -19,8 +19,6 @@ from arrears.errors import ArrearsError
 from arrears.outbox.variables import locale_for, masked_ref, message_variables
 from arrears.templates import RenderContext, TemplateCatalogue, render
 
-# Letters and e-mails leave with the creditor's (or agency's) identity.
-CONTENT_CHANNEL = {"sms": "sms", "email": "email", "letter": "letter"}
 FIRST_NOTICE_TEMPLATES = frozenset({"validation_notice"})
 
 
@@ -52,7 +50,7 @@ def compose(
     locale = locale_for(details.get("language"))
     variables = message_variables(details, locale, now)
     context = RenderContext(
-        channel=CONTENT_CHANNEL[row["channel"]],
+        channel=row["channel"],
         jurisdictions=jurisdictions,
         initial_communication=initial or name in FIRST_NOTICE_TEMPLATES,
         sender=str(variables["agency_name"]),

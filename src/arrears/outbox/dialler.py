@@ -24,13 +24,13 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from arrears.compliance.rulebooks import Rulebooks
+from arrears.planner.contacts import DEFAULT_ZONE
 
 COLUMNS = (
     "rank", "client", "account_ref", "debtor_name", "number", "language", "window_start_utc",
     "window_end_utc", "window_local", "priority", "script", "strategy", "step", "dial_url",
 )  # fmt: skip
 FALLBACK_HOURS = ("08:00", "21:00")  # when no rulebook names calling hours (US 1006.6(b)(1))
-DEFAULT_ZONE = {"CN": "Asia/Shanghai", "GB": "Europe/London", "US": "America/New_York"}
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from arrears.outbox.compose import Composed, ComposeError, compose
 from arrears.outbox.recheck import judge
 from arrears.outbox.retry import RetryPolicy
 from arrears.planner.contacts import jurisdictions
+from arrears.planner.plan import finding_json
 from arrears.store.queries import planning as queries
 from arrears.store.queries.outreach import contacted_accounts, message_details
 from arrears.store.repositories.audit import AuditEvent
@@ -91,16 +92,14 @@ class Dispatcher:
         """Close the adapters' connections."""
         self._adapters.close()
 
-    def run(self, max_batches: int | None = None) -> DispatchReport:
-        """Send batches until nothing is due (or ``max_batches``)."""
+    def run(self, limit: int | None = None) -> DispatchReport:
+        """Send batches until nothing is due (or about ``limit`` rows were handled)."""
         report = DispatchReport()
-        batches = 0
-        while max_batches is None or batches < max_batches:
+        while limit is None or report.claimed < limit:
             batch = self.run_batch()
             if batch.claimed == 0:
                 break
             report.add(batch)
-            batches += 1
         return report
 
     def run_batch(self) -> DispatchReport:
@@ -296,7 +295,7 @@ class _Outcomes:
         self._attempt(row, "dead", None, reason)
 
     def judged(self, row: dict[str, Any], verdict: dict[str, Any]) -> None:
-        findings = [_jsonable(f) for f in verdict.get("findings") or []]
+        findings = [finding_json(f) for f in verdict.get("findings") or []]
         rules = ", ".join(verdict["rules"] or [])
         why = verdict.get("stop_reason") or rules
         if verdict["verdict"] == "DELAY":
@@ -344,8 +343,3 @@ class _Outcomes:
             "details": {"outbox_id": row["id"], "provider_id": result.provider_id,
                         "locale": composed.locale, "subject": composed.message.subject},
         }  # fmt: skip
-
-
-def _jsonable(finding: dict[str, Any]) -> dict[str, Any]:
-    until = finding.get("until")
-    return {**finding, "until": until.isoformat() if until is not None else None}

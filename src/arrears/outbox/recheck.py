@@ -21,12 +21,13 @@ import polars as pl
 from arrears.compliance.engine import evaluate
 from arrears.compliance.model import FINDINGS
 from arrears.compliance.rulebooks import Rulebooks
+from arrears.core.accounts import OPEN_STATUSES
 from arrears.planner.contacts import KINDS, contacts_frame, history_frame
 from arrears.planner.features import validation_notices
-from arrears.planner.plan import FINDING_FIELDS
+from arrears.planner.plan import FINDING_FIELDS, first_contacts
 
 FINDING = pl.Struct({name: FINDINGS[name] for name in FINDING_FIELDS})
-OPEN = ("active", "promised", "in_plan", "disputed", "on_hold", "legal", "placed")
+OPEN = sorted(status.value for status in OPEN_STATUSES)
 
 VERDICTS: dict[str, pl.DataType] = {
     "contact_id": pl.Int64(), "verdict": pl.String(), "until": pl.Datetime("us", "UTC"),
@@ -98,12 +99,7 @@ def _stopped(rows: pl.DataFrame) -> pl.DataFrame:
 def _engine(
     rows: pl.DataFrame, history: pl.DataFrame, rulebooks: Rulebooks, now: datetime
 ) -> pl.DataFrame:
-    firsts = (
-        history.filter(pl.col("direction") == "out")
-        .group_by("account_id")
-        .agg(pl.col("occurred_at").min().alias("first_contact_at"))
-    )
-    steps = rows.join(firsts, on="account_id", how="left").join(
+    steps = rows.join(first_contacts(history), on="account_id", how="left").join(
         validation_notices(history), on="account_id", how="left"
     )
     contacts = contacts_frame(steps, now.date(), known=frozenset(rulebooks)).with_columns(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import polars as pl
 
@@ -176,12 +177,19 @@ def _not_contact(other: pl.DataFrame) -> pl.DataFrame:
     return other.with_columns(pl.lit("planned").alias("status"))
 
 
-def _first_contacts(history: pl.DataFrame) -> pl.DataFrame:
+def first_contacts(history: pl.DataFrame) -> pl.DataFrame:
+    """When each account was first contacted (its first outbound interaction)."""
     return (
         history.filter(pl.col("direction") == "out")
         .group_by("account_id")
         .agg(pl.col("occurred_at").min().alias("first_contact_at"))
     )
+
+
+def finding_json(finding: dict[str, Any]) -> dict[str, Any]:
+    """A finding as stored in a JSON column (its ``until`` instant as ISO text)."""
+    until = finding.get("until")
+    return {**finding, "until": until.isoformat() if until is not None else None}
 
 
 def _judge(
@@ -196,7 +204,7 @@ def _judge(
         contact_steps.filter(pl.col("to").is_not_null())
         .with_row_index("contact_id")
         .with_columns(pl.col("contact_id").cast(pl.Int64))
-        .join(_first_contacts(history), on="account_id", how="left")
+        .join(first_contacts(history), on="account_id", how="left")
         .join(validation_notices(history), on="account_id", how="left")
     )
     if steps.is_empty():

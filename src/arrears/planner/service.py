@@ -21,7 +21,7 @@ import polars as pl
 
 from arrears.compliance.rulebooks import Rulebooks
 from arrears.planner.features import account_features
-from arrears.planner.plan import PartitionPlan, PlanParams, plan_partition
+from arrears.planner.plan import PartitionPlan, PlanParams, finding_json, plan_partition
 from arrears.store.queries import planning as queries
 from arrears.store.uow import UnitOfWork
 from arrears.strategy.schema import Strategy
@@ -156,17 +156,12 @@ def _write(
         pl.col("findings").fill_null([]),
     ).to_dicts()
     for row in rows:
-        row["findings"] = [_jsonable(f) for f in row["findings"]]
+        row["findings"] = [finding_json(f) for f in row["findings"]]
     uow.plans.replace_partition(as_of, partition, rows)
     # Automated messages enter the outbox in the same transaction as the plan (DESIGN §4.7).
     uow.outbox.enqueue_planned(as_of, partition, at)
     uow.plans.assign(_assignments(plan.assignments))
     uow.plans.mark_done(uow.plans.get_run(run_id), partition)
-
-
-def _jsonable(finding: dict[str, Any]) -> dict[str, Any]:
-    until = finding.get("until")
-    return {**finding, "until": until.isoformat() if until is not None else None}
 
 
 def _assignments(assignments: pl.DataFrame) -> list[dict[str, Any]]:

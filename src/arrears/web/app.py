@@ -19,13 +19,11 @@ from datetime import datetime
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from arrears.channels.receipts import parse_inbound_sms, parse_receipt
+from arrears.channels.receipts import SIGNATURE_HEADER, parse_inbound_sms, parse_receipt
 from arrears.errors import ArrearsError
 from arrears.inbound.service import Classifier, Reply, receive
 from arrears.outbox.receipts import apply_receipt
 from arrears.store.uow import UnitOfWork
-
-SIGNATURE_HEADER = "x-sandbox-signature"
 
 
 def create_app(

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from arrears.channels.letters.channel import PdfLetterChannel
 from arrears.channels.registry import adapters as known_adapters
+from arrears.channels.registry import masked
 from arrears.cli.commands.report import parse_day
 from arrears.cli.context import App
 from arrears.cli.context import app as build_app
@@ -110,11 +111,7 @@ def send(
         try:
             for hour in hours:
                 clock.now = hour
-                while limit is None or report.claimed < limit:
-                    batch = run.run_batch()
-                    if not batch.claimed:
-                        break
-                    report.add(batch)
+                report.add(run.run(None if limit is None else limit - report.claimed))
         finally:
             run.close()
         receipts = wait_for_receipts(local, report.counts["sent"]) if local else 0
@@ -252,8 +249,8 @@ def list_channels() -> None:
         clients = {c.id: c.code for c in uow.clients.list()}
         for r in uow.outbox.channel_configs():
             who = clients.get(r.client_id, "*") if r.client_id else "*"
-            shown = {k: v for k, v in r.settings.items() if "password" not in k and "key" not in k}
-            typer.echo(f"{who}\t{r.channel}\t{r.adapter}\t{r.sender or ''}\t{json.dumps(shown)}")
+            shown = json.dumps(masked(r.settings), ensure_ascii=False)
+            typer.echo(f"{who}\t{r.channel}\t{r.adapter}\t{r.sender or ''}\t{shown}")
 
 
 @channels_app.command("set")
