@@ -21,6 +21,12 @@ Environment variables:
     derive their search index. When unset, a random key is created once in
     ``<var>/secret.key`` (file mode 0600) — fine for a laptop, but production
     must set it (and keep it out of the repository and logs).
+``ARREARS_PUBLIC_URL``
+    The address debtors and providers reach ``arrears serve`` at (portal links,
+    hosted payment pages' return address); default ``http://127.0.0.1:8000``.
+``ARREARS_PORTAL_SECRET`` / ``ARREARS_GATEWAY_SECRET``
+    Secrets that sign portal links and payment-gateway webhooks; derived from
+    the secret key when unset.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ class Settings:
     # A fixed "now" (ARREARS_NOW, an ISO instant with offset) for demos, simulations and
     # tests that run the CLI at a chosen moment; None: the wall clock.
     fixed_now: datetime | None = None
+    public_url: str = "http://127.0.0.1:8000"
 
     @cached_property
     def secret_key(self) -> bytes:
@@ -62,10 +69,22 @@ class Settings:
         Derived from the secret key so a laptop needs nothing more; in production the
         provider's own signing secret goes in the environment variable.
         """
-        env = os.environ.get("ARREARS_WEBHOOK_SECRET")
-        if env:
-            return env
-        return hmac.new(self.secret_key, b"arrears webhooks", hashlib.sha256).hexdigest()
+        return _derived("ARREARS_WEBHOOK_SECRET", self.secret_key, b"arrears webhooks")
+
+    @cached_property
+    def portal_secret(self) -> bytes:
+        """Signs the debtor portal's links and session cookies."""
+        return _derived("ARREARS_PORTAL_SECRET", self.secret_key, b"arrears portal").encode()
+
+    @cached_property
+    def gateway_secret(self) -> str:
+        """Signs the sandbox gateway's webhooks (a real gateway's secret is in its config)."""
+        return _derived("ARREARS_GATEWAY_SECRET", self.secret_key, b"arrears payment gateway")
+
+    @property
+    def documents_dir(self) -> Path:
+        """Uploaded documents (dispute evidence) and issued receipts."""
+        return self.var_dir / "documents"
 
     @property
     def strategy_dir(self) -> Path:
@@ -98,6 +117,11 @@ class Settings:
         return self.var_dir / "sandbox"
 
 
+def _derived(variable: str, key: bytes, purpose: bytes) -> str:
+    """The environment variable's value, else a secret derived from the key for ``purpose``."""
+    return os.environ.get(variable) or hmac.new(key, purpose, hashlib.sha256).hexdigest()
+
+
 def _read_key(var_dir: Path) -> bytes:
     env = os.environ.get("ARREARS_SECRET_KEY")
     if env:
@@ -128,8 +152,9 @@ def load_settings() -> Settings:
     url = os.environ.get("ARREARS_DATABASE_URL") or _default_url(var_dir)
     config_dir = Path(os.environ.get("ARREARS_CONFIG_DIR", "config"))
     return Settings(
-        database_url=url, var_dir=var_dir, config_dir=config_dir, fixed_now=_fixed_now()
-    )
+        database_url=url, var_dir=var_dir, config_dir=config_dir, fixed_now=_fixed_now(),
+        public_url=os.environ.get("ARREARS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+    )  # fmt: skip
 
 
 def _fixed_now() -> datetime | None:

@@ -18,9 +18,13 @@ from arrears.cli.commands import (
     demo,
     imports,
     inbound,
+    interest,
     outreach,
+    payments,
     plan,
+    portal,
     report,
+    resolution,
     sandbox,
     serve,
     templates,
@@ -55,6 +59,17 @@ app.add_typer(outreach.dialler_app, name="dialler")
 app.add_typer(outreach.letters_app, name="letters")
 app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(templates.app, name="templates")
+# Resolution (issue 5): each module registers its own sub-commands on its app.
+app.add_typer(resolution.promises_app, name="promises")
+app.add_typer(resolution.plans_app, name="plans")
+app.add_typer(resolution.settlements_app, name="settlements")
+app.add_typer(resolution.deferrals_app, name="deferrals")
+app.add_typer(resolution.tasks_app, name="tasks")
+app.command("daily")(resolution.daily)
+app.add_typer(interest.app, name="interest")
+app.add_typer(payments.gateways_app, name="gateways")
+app.add_typer(payments.apikeys_app, name="apikeys")
+app.add_typer(portal.app, name="portal")
 
 _state = {"debug": False}
 

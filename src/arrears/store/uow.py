@@ -18,13 +18,18 @@ from arrears.store.repositories.accounts import AccountRepository
 from arrears.store.repositories.audit import AuditRepository
 from arrears.store.repositories.clients import ClientRepository
 from arrears.store.repositories.debtors import DebtorRepository
+from arrears.store.repositories.gateway import GatewayRepository
 from arrears.store.repositories.imports import ImportRepository
 from arrears.store.repositories.inbound import InboundRepository
 from arrears.store.repositories.interactions import InteractionRepository
+from arrears.store.repositories.interest import InterestRepository
 from arrears.store.repositories.outbox import OutboxRepository
 from arrears.store.repositories.payments import PaymentRepository
 from arrears.store.repositories.plans import PlanRepository
+from arrears.store.repositories.portal import PortalRepository
 from arrears.store.repositories.reports import ReportQueries
+from arrears.store.repositories.resolution import ResolutionRepository
+from arrears.store.repositories.tasks import TaskRepository
 
 
 class UnitOfWork:
@@ -58,6 +63,11 @@ class UnitOfWork:
         self.interactions = InteractionRepository(session)
         self.outbox = OutboxRepository(session)
         self.inbound = InboundRepository(session)
+        self.tasks = TaskRepository(session)
+        self.resolution = ResolutionRepository(session)
+        self.interest = InterestRepository(session)
+        self.gateway = GatewayRepository(session)
+        self.portal = PortalRepository(session)
         return self
 
     def __exit__(

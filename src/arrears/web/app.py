@@ -9,6 +9,11 @@ retries a delivered webhook changes nothing the second time.
 - ``POST /webhooks/sms/receipts``: delivery receipts update the interaction.
 - ``POST /webhooks/sms/inbound``: a debtor's text is received, matched,
   classified and acted on (:mod:`arrears.inbound.service`).
+
+The payments API and gateway webhooks (:mod:`arrears.payments.endpoints`) and
+the debtor portal (:mod:`arrears.portal.pages`) join when their configuration
+is given; :mod:`arrears.web.security` adds the headers and error pages every
+response needs.
 """
 
 from __future__ import annotations
@@ -23,7 +28,10 @@ from arrears.channels.receipts import SIGNATURE_HEADER, parse_inbound_sms, parse
 from arrears.errors import ArrearsError
 from arrears.inbound.service import Classifier, Reply, receive
 from arrears.outbox.receipts import apply_receipt
+from arrears.payments import endpoints as payments_endpoints
+from arrears.portal import pages as portal_pages
 from arrears.store.uow import UnitOfWork
+from arrears.web import security
 
 
 def create_app(
@@ -32,8 +40,15 @@ def create_app(
     webhook_secret: str,
     classify: Classifier,
     clock: Callable[[], datetime],
+    payments: payments_endpoints.PaymentsWeb | None = None,
+    portal: portal_pages.PortalWeb | None = None,
 ) -> FastAPI:
     app = FastAPI(title="arrears", version="0.1", docs_url=None, redoc_url=None)
+    security.install(app)
+    if payments is not None:
+        app.include_router(payments_endpoints.build_router(uow_factory, clock, payments))
+    if portal is not None:
+        app.include_router(portal_pages.build_router(uow_factory, clock, portal))
 
     @app.exception_handler(ArrearsError)
     async def _arrears_error(request: Request, exc: ArrearsError) -> JSONResponse:

@@ -18,6 +18,10 @@ from arrears.store.records.parties import (
 )
 from arrears.store.records.people import TeamRecord, UserRecord
 from arrears.store.records.planning import PlannedActionRecord, PlanRunRecord
+from arrears.store.records.tasks import TaskRecord
+
+# Imported for their tables (Alembic reads the metadata); use their records from the module.
+from arrears.store.records import gateway, interest, portal, resolution  # noqa: F401  isort: skip
 
 __all__ = [
     "AccountRecord",
@@ -37,6 +41,7 @@ __all__ = [
     "PlanRunRecord",
     "PlannedActionRecord",
     "PromiseRecord",
+    "TaskRecord",
     "TeamRecord",
     "UserRecord",
 ]

@@ -1,0 +1,7 @@
+"""Interest and fee accrual."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, help="Interest and fee accrual.")

@@ -1,0 +1,1 @@
+"""The debtor portal: everything a debtor can do alone, from a signed link."""

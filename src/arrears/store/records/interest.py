@@ -1,0 +1,3 @@
+"""The interest and fee accrual ledger."""
+
+from __future__ import annotations
