@@ -18,6 +18,7 @@ from arrears.store.repositories.accounts import AccountRepository
 from arrears.store.repositories.audit import AuditRepository
 from arrears.store.repositories.clients import ClientRepository
 from arrears.store.repositories.debtors import DebtorRepository
+from arrears.store.repositories.disputes import DisputeRepository
 from arrears.store.repositories.gateway import GatewayRepository
 from arrears.store.repositories.imports import ImportRepository
 from arrears.store.repositories.inbound import InboundRepository
@@ -68,6 +69,7 @@ class UnitOfWork:
         self.interest = InterestRepository(session)
         self.gateway = GatewayRepository(session)
         self.portal = PortalRepository(session)
+        self.disputes = DisputeRepository(session)
         return self
 
     def __exit__(

@@ -1,4 +1,4 @@
-"""debtor portal: links, sessions, disputes, documents, contact preferences
+"""debtor portal: links, verification attempts, sessions
 
 Revision ID: a3d70ada9849
 Revises: 1b9dcac47375

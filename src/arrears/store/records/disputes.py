@@ -1,0 +1,3 @@
+"""Disputes, documents and contact preferences."""
+
+from __future__ import annotations
