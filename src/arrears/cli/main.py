@@ -16,6 +16,7 @@ from arrears.cli.commands import (
     compliance,
     db,
     demo,
+    disputes,
     imports,
     inbound,
     interest,
@@ -70,6 +71,7 @@ app.add_typer(interest.app, name="interest")
 app.add_typer(payments.gateways_app, name="gateways")
 app.add_typer(payments.apikeys_app, name="apikeys")
 app.add_typer(portal.app, name="portal")
+app.add_typer(disputes.app, name="disputes")
 
 _state = {"debug": False}
 

@@ -70,7 +70,16 @@ def _with_facts(
         .join(kinds, on="kind")
         .filter(~pl.col("do_not_contact"))
         .unique(["debtor_id", "channel", "to"], keep="first")
-        .select("debtor_id", "channel", "to", "kind", "point_zones", "consents", "opt_outs")
+        .select(
+            "debtor_id",
+            "channel",
+            "to",
+            "kind",
+            "point_zones",
+            "consents",
+            "opt_outs",
+            "inconvenient_times",
+        )
     )
     frame = messages.join(accounts.drop("debtor_id"), on="account_id", how="left").join(
         usable, on=["debtor_id", "channel", "to"], how="left"

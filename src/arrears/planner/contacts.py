@@ -33,8 +33,9 @@ START = time(8, 0)
 
 def best_points(points: pl.DataFrame) -> pl.DataFrame:
     """One contact point per (debtor, channel): preferred, verified, most trusted."""
-    if "opt_outs" not in points.columns:  # frames made before opt-outs were stored
-        points = points.with_columns(pl.lit([], dtype=CONTACTS["opt_outs"]).alias("opt_outs"))
+    for name in ("opt_outs", "inconvenient_times"):  # frames made before these were stored
+        if name not in points.columns:
+            points = points.with_columns(pl.lit([], dtype=CONTACTS[name]).alias(name))
     rows = []
     for channel, kinds in KINDS.items():
         rank = pl.col("kind").replace_strict({k: i for i, k in enumerate(kinds)}, default=None)
@@ -48,6 +49,7 @@ def best_points(points: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(rows).select(
         "debtor_id", "channel", pl.col("value").alias("to"), "kind", "line_type",
         pl.col("time_zones").alias("point_zones"), "consents", "opt_outs",
+        "inconvenient_times",
     )  # fmt: skip
 
 
@@ -112,7 +114,8 @@ def contacts_frame(steps: pl.DataFrame, as_of: date, known: frozenset[str]) -> p
         pl.lit(False).alias("to_employer_email"),
         pl.col("zones"),
         (pl.col("zones").list.len() > 0).alias("zones_known"),
-        pl.lit([], dtype=CONTACTS["inconvenient_times"]).alias("inconvenient_times"),
+        pl.col("inconvenient_times").cast(CONTACTS["inconvenient_times"])
+        .fill_null(pl.lit([], dtype=CONTACTS["inconvenient_times"])),
         pl.lit([], dtype=pl.List(pl.String)).alias("inconvenient_places"),
         pl.col("opt_outs"),
         pl.col("holds").list.eval(

@@ -30,6 +30,11 @@ from arrears.store.records import (
 OPT_OUTS = pl.List(
     pl.Struct({"channel": pl.String(), "to": pl.String(), "at": pl.Datetime("us", "UTC")})
 )
+INCONVENIENT = pl.List(
+    pl.Struct(
+        {"days": pl.List(pl.String()), "from": pl.String(), "to": pl.String(), "until": pl.Date()}
+    )
+)
 OPEN = ("active", "promised", "in_plan", "disputed", "on_hold", "legal", "placed")
 
 
@@ -137,11 +142,12 @@ def contact_points(
 
     A point someone said is not the debtor's (``wrong_party``) counts as do-not-contact.
     """
-    p = ContactPointRecord
+    p, d = ContactPointRecord, DebtorRecord
     query = select(
         p.id, p.debtor_id, p.kind, p.value, p.line_type, p.time_zones, p.verified, p.consents,
         p.do_not_contact | p.wrong_party, p.preferred, p.confidence, p.opt_outs,
-    )  # fmt: skip
+        d.inconvenient_times,
+    ).join(d, d.id == p.debtor_id)  # fmt: skip
     if debtor_ids is None:
         query = query.where(_in_partition(p.debtor_id, part))
     else:
@@ -151,11 +157,16 @@ def contact_points(
         "line_type": pl.String,
         "time_zones": pl.Object, "verified": pl.Boolean, "consents": pl.Object,
         "do_not_contact": pl.Boolean, "preferred": pl.Boolean, "confidence": pl.Int64,
-        "opt_outs": pl.Object,
+        "opt_outs": pl.Object, "inconvenient_times": pl.Object,
     }  # fmt: skip
     frame = _frame(session, query, schema)
     return frame.with_columns(
         pl.Series("opt_outs", [_opt_outs(o) for o in frame["opt_outs"]], dtype=OPT_OUTS),
+        pl.Series(
+            "inconvenient_times",
+            [_intervals(i) for i in frame["inconvenient_times"]],
+            dtype=INCONVENIENT,
+        ),
         pl.Series(
             "time_zones", [list(z or []) for z in frame["time_zones"]], dtype=pl.List(pl.String)
         ),
@@ -165,6 +176,18 @@ def contact_points(
             dtype=pl.List(pl.String),
         ),
     )
+
+
+def _intervals(values: Any) -> list[dict[str, Any]]:
+    """The debtor's inconvenient times as the engine's struct (``until`` a date)."""
+    out = []
+    for item in values or []:
+        if isinstance(item, dict) and item.get("days"):
+            until = item.get("until")
+            out.append({"days": list(item["days"]), "from": item.get("from", "00:00"),
+                        "to": item.get("to", "24:00"),
+                        "until": date.fromisoformat(until) if until else None})  # fmt: skip
+    return out
 
 
 def _opt_outs(values: Any) -> list[dict[str, Any]]:

@@ -67,6 +67,10 @@ class DebtorRecord(Base):
     country: Mapped[str | None] = mapped_column(String(2))
     time_zones: Mapped[list[Any]] = mapped_column(default=list)
     risk_flags: Mapped[list[Any]] = mapped_column(default=list)
+    # Weekly local intervals the person said are inconvenient for contact:
+    # [{"days": ["mon", ...], "from": "HH:MM", "to": "HH:MM", "until": "YYYY-MM-DD"|null}]
+    # (Reg F 1006.6(b)(1)(i); the compliance engine reads them for every contact).
+    inconvenient_times: Mapped[list[Any]] = mapped_column(default=list)
     has_conflicts: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str | None] = mapped_column(String(64))
     import_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("imports.id"))

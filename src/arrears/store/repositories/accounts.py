@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from arrears.errors import Conflict
+from arrears.errors import Conflict, NotFound
 from arrears.store.records import AccountRecord, ClientRecord, InvoiceRecord
 from arrears.store.repositories.base import Repository, chunked, insert_returning_ids, unique
 
@@ -68,6 +68,13 @@ class AccountRepository(Repository):
             for row in self.session.execute(select(*columns).where(AccountRecord.id.in_(part))):
                 out[row.id] = dict(row._mapping)
         return out
+
+    def get(self, account_id: int) -> AccountRecord:
+        """The account with this id; NotFound when there is none."""
+        record = self.session.get(AccountRecord, account_id)
+        if record is None:
+            raise NotFound(f"no account {account_id}")
+        return record
 
     def find(self, ref: str, client: str | None = None) -> AccountRecord | None:
         """An account by its ref (and client code when refs repeat across clients)."""
