@@ -33,7 +33,9 @@ class TestReceipt:
     def test_the_same_receipt_gives_the_same_bytes(self):
         assert receipt_pdf(RECEIPT) == receipt_pdf(RECEIPT)
 
-    @pytest.mark.parametrize(("locale", "title"), [("zh-CN", "还款凭证"), ("en-US", "Payment receipt")])
+    @pytest.mark.parametrize(
+        ("locale", "title"), [("zh-CN", "还款凭证"), ("en-US", "Payment receipt")]
+    )
     def test_labels_follow_the_debtor_language(self, locale: str, title: str):
         page = receipt_html(Receipt(**{**RECEIPT.__dict__, "locale": locale}))
         assert title in page and f'lang="{locale}"' in page
@@ -41,3 +43,31 @@ class TestReceipt:
     def test_names_are_escaped(self):
         page = receipt_html(Receipt(**{**RECEIPT.__dict__, "creditor": "<script>x</script>"}))
         assert "<script>" not in page
+
+
+@pytest.mark.db
+def test_the_facts_come_from_the_account_and_its_payment(uow_factory):
+    from arrears.payments.receipts import receipt_facts
+    from arrears.payments.service import PaymentInput, record_payment
+    from tests.payments.test_disputes import AT, seed
+
+    account_id = seed(uow_factory)
+    with uow_factory() as uow:
+        account = uow.accounts.get(account_id)
+        payment = record_payment(
+            uow=uow,
+            account=account,
+            actor="t",
+            at=AT,
+            payment=PaymentInput(
+                reference="P1",
+                amount_minor=25_000,
+                currency="USD",
+                paid_on=AT.date(),
+                method="card",
+            ),
+        )
+        facts = receipt_facts(uow, account, payment, "en-US", AT.date())
+    assert facts["creditor"] == "Acme Lending" and facts["remaining_minor"] == 75_000
+    assert facts["allocation"]["principal"] == 25_000
+    assert b"%PDF" in receipt_pdf(Receipt(**facts))[:8]

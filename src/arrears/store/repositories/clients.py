@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from arrears.errors import NotFound
 from arrears.store.records import ClientRecord
 from arrears.store.repositories.base import Repository
 
@@ -33,6 +34,12 @@ class ClientRepository(Repository):
         )
         self.session.add(record)
         self.session.flush()
+        return record
+
+    def get(self, client_id: int) -> ClientRecord:
+        record = self.session.get(ClientRecord, client_id)
+        if record is None:
+            raise NotFound(f"no client {client_id}")
         return record
 
     def code_of(self, client_id: int) -> str:
