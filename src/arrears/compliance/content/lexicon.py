@@ -53,6 +53,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from arrears.errors import ConfigError
+from arrears.kit.prefilter import compile_superset
 
 Condition = Literal[
     "time_barred",
@@ -222,6 +223,14 @@ class Lexicon:
     # Every group's patterns in one regex per language: a text none of them matches (most
     # texts) needs no look at the groups one by one. Same patterns, so the same answer.
     screen: Patterns = Patterns(())
+    # The screen translated for RE2 as a superset (:mod:`arrears.kit.prefilter`): when none
+    # of these finds anything, neither would the screen, in microseconds instead of about a
+    # millisecond. Empty when a pattern cannot be translated (the screen alone is used).
+    prefilter: tuple[Any, ...] = ()
+
+    def surely_clean(self, text: str) -> bool:
+        """True when no prohibition group can match ``text`` (the prefilter's quick "no")."""
+        return bool(self.prefilter) and not any(q.search(text) for q in self.prefilter)
 
     def phrases(self, name: str) -> Patterns:
         return self.sets[name]
@@ -250,7 +259,10 @@ def load_lexicon(folder: Traversable) -> Lexicon:
     if missing:
         raise ConfigError(f"lexicon rules: no citation for {', '.join(missing)}")
     screen = _screen(groups)
-    return Lexicon(groups=groups, sets=sets, fold=fold, citations=rules, screen=screen)
+    quick = [compile_superset(regex) for _, regex in screen.regexes]
+    prefilter = tuple(quick) if all(q is not None for q in quick) else ()
+    return Lexicon(groups=groups, sets=sets, fold=fold, citations=rules, screen=screen,
+                   prefilter=prefilter)  # fmt: skip
 
 
 def _read(file: Traversable) -> _RulesFile | _ProhibitionsFile | _PhrasesFile | _FoldFile:
