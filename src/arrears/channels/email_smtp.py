@@ -14,10 +14,15 @@ recognisable downstream.
 If the server offers ``PIPELINING`` (RFC 2920), ``MAIL``, ``RCPT`` and ``DATA``
 go out in one write and their replies are read together.
 
-The message is built with :class:`email.message.EmailMessage`: a UTF-8 text
-part, an optional HTML alternative, attachments; non-ASCII headers (a Chinese
-subject or display name) are RFC 2047 encoded and bodies are quoted-printable
-or base64, so the message is 7-bit clean for every relay.
+The message is a UTF-8 text part, an optional HTML alternative and
+attachments; non-ASCII headers (a Chinese subject or display name) are RFC 2047
+encoded and bodies are quoted-printable or base64, so the message is 7-bit
+clean for every relay. It is built with the standard library's ``compat32``
+MIME classes rather than :class:`email.message.EmailMessage`: the header
+registry of the newer API parses and refolds every header and cost about as
+much as the rest of sending together; the headers here are few and known, so
+they are encoded directly (and a header value with a line break, which could
+inject headers, is refused).
 
 ``Message-ID: <sha256(dedup_key)[:32]@domain>`` is a pure function of the
 outbox's dedup key; it is also the ``provider_id`` of the result, and bounces
@@ -41,9 +46,15 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
-from email.utils import format_datetime, parseaddr
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
@@ -61,8 +72,11 @@ from arrears.channels.base import (
 KEY_HEADER = "X-Arrears-Key"
 Security = Literal["none", "starttls", "tls"]
 
-# 7-bit output: every relay accepts it, with or without 8BITMIME/SMTPUTF8.
-_POLICY = SMTP_POLICY.clone(cte_type="7bit")
+# CRLF line ends on the wire (RFC 5321); 7-bit bodies: every relay accepts them, with or
+# without 8BITMIME/SMTPUTF8.
+_POLICY = compat32.clone(linesep="\r\n")
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = QP  # readable in any mail client's source view; base64 for binaries
 _PROTECTED = frozenset(
     [
         "message-id",
@@ -106,38 +120,83 @@ def address_of(value: str) -> str:
 
 def build_mime(
     message: OutgoingMessage, *, sender: str, message_id: str, date: datetime
-) -> EmailMessage:
+) -> Message:
     """The MIME message for ``message``; raises ValueError for unusable input."""
-    mime = EmailMessage(policy=_POLICY)
-    mime["Message-ID"] = message_id
-    mime["Date"] = format_datetime(date)
-    mime["From"] = sender
-    mime["To"] = message.to
+    body = _text_part(message.text, "plain")
+    if message.html is not None:
+        body = _multipart("alternative", [body, _text_part(message.html, "html")])
+    if message.attachments:
+        body = _multipart("mixed", [body, *(_attachment(a) for a in message.attachments)])
+    headers: list[tuple[str, str | Header]] = [
+        ("Message-ID", message_id), ("Date", format_datetime(date)),
+        ("From", _address_header(sender)), ("To", _address_header(message.to)),
+    ]  # fmt: skip
     if message.reply_to:
-        mime["Reply-To"] = message.reply_to
+        headers.append(("Reply-To", _address_header(message.reply_to)))
     if message.subject is not None:
-        mime["Subject"] = message.subject
-    mime[KEY_HEADER] = message.dedup_key
+        headers.append(("Subject", _encoded(message.subject)))
+    headers.append((KEY_HEADER, _encoded(message.dedup_key)))
     for name, value in message.headers.items():
         if not _HEADER_NAME.fullmatch(name):
             raise ValueError(f"'{name}' is not a header name")
         if name.lower() in _PROTECTED:
             raise ValueError(f"header '{name}' is set by the adapter")
-        mime[name] = value
-    mime.set_content(message.text)
-    if message.html is not None:
-        mime.add_alternative(message.html, subtype="html")
-    for attachment in message.attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        mime.add_attachment(
-            attachment.data,
-            maintype=maintype,
-            subtype=subtype or "octet-stream",
-            filename=attachment.filename,
-        )
-    # Last: making the message multipart moves Content-* headers into the first part.
-    mime["Content-Language"] = message.locale
-    return mime
+        headers.append((name, _encoded(value)))
+    headers.append(("Content-Language", _encoded(message.locale)))
+    for header, encoded in headers:  # each value checked and encoded above
+        body[header] = encoded  # type: ignore[assignment]  # compat32 takes Header values
+    body["MIME-Version"] = "1.0"
+    return body
+
+
+def _text_part(text: str, subtype: str) -> Message:
+    part = MIMEText(text, subtype, _charset=_UTF8, policy=_POLICY)  # type: ignore[arg-type]
+    del part["MIME-Version"]  # only the whole message carries it
+    return part
+
+
+def _multipart(subtype: str, parts: list[Message]) -> Message:
+    container = MIMEMultipart(subtype, policy=_POLICY)
+    del container["MIME-Version"]
+    for part in parts:
+        container.attach(part)
+    return container
+
+
+def _attachment(attachment: Any) -> MIMEBase:
+    maintype, _, subtype = attachment.content_type.partition("/")
+    part: MIMEBase
+    if maintype == "application":
+        part = MIMEApplication(attachment.data, subtype or "octet-stream", policy=_POLICY)
+    else:
+        part = MIMEBase(maintype, subtype or "octet-stream", policy=_POLICY)
+        part.set_payload(base64.encodebytes(attachment.data).decode("ascii"))
+        part["Content-Transfer-Encoding"] = "base64"
+    del part["MIME-Version"]
+    part.add_header("Content-Disposition", "attachment",
+                    filename=("utf-8", "", attachment.filename))  # fmt: skip
+    return part
+
+
+def _encoded(value: str) -> str | Header:
+    """A header value: as it is when ASCII, else a Header the generator writes as RFC 2047
+    encoded words, folded with the header's name accounted for."""
+    _check_value("header", value)
+    return value if value.isascii() else Header(value, "utf-8")
+
+
+def _address_header(value: str) -> str:
+    """An address with its display name encoded when it is not ASCII."""
+    _check_value("address", value)
+    name, address = parseaddr(value)
+    if not name or name.isascii():
+        return value
+    return formataddr((name, address), charset="utf-8")
+
+
+def _check_value(name: str, value: str) -> None:
+    if "\r" in value or "\n" in value:
+        raise ValueError(f"{name}: a header value must not contain a line break")
 
 
 class SmtpSettings(BaseModel):
