@@ -34,7 +34,7 @@ from arrears.compliance.content.model import (
     ContentContext,
     ContentFinding,
 )
-from arrears.compliance.content.normalize import Normalized, is_han
+from arrears.compliance.content.normalize import Normalized, han_count
 from arrears.compliance.content.report import finding, quoted_en, quoted_zh, quotes
 
 MINI_MIRANDA = "mini_miranda"
@@ -178,7 +178,7 @@ def _missing_debt_disclosure(lexicon: Lexicon, initial: bool) -> ContentFinding:
 def _languages(norm: Normalized) -> list[str]:
     """The languages ``norm`` is written in, when it is written in more than one."""
     english = len(_EN_WORD.findall(norm.text)) >= _MIN_EN_WORDS
-    chinese = sum(1 for c in norm.text if is_han(c)) >= _MIN_ZH_CHARS
+    chinese = han_count(norm.text) >= _MIN_ZH_CHARS
     return ["en", "zh"] if english and chinese else []
 
 
