@@ -1,9 +1,11 @@
-"""``arrears sandbox``: the local SMS provider and mail sink for development and demos.
+"""``arrears sandbox``: the local SMS provider, mail sink and payment gateway for development.
 
-Both listen on 127.0.0.1 by default and run until interrupted (Ctrl-C). Point
+All listen on 127.0.0.1 by default and run until interrupted (Ctrl-C). Point
 a client's channel configuration at them (``docs/channels.md``) and every
 message the product sends lands in ``var/sandbox/``: SMS as lines of
-``sms.jsonl``, e-mail as ``.eml`` files under ``mail/<YYYYMMDD>/``.
+``sms.jsonl``, e-mail as ``.eml`` files under ``mail/<YYYYMMDD>/``. The payment
+gateway serves hosted payment pages and signs its webhooks with
+``ARREARS_GATEWAY_SECRET`` (the secret ``arrears serve`` checks them with).
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ import typer
 
 from arrears.cli.context import app as build_app
 from arrears.errors import InvalidInput
+from arrears.sandbox import payment_gateway
 from arrears.sandbox.mail_sink import DEFAULT_DEFER, DEFAULT_REFUSE, MailSink
 from arrears.sandbox.sms_provider import run
 from arrears.sandbox.sms_state import DEFAULT_RULES, FailureRule, SmsSandboxConfig
 
-app = typer.Typer(help="Local stand-ins for the SMS provider and the mail relay.")
+app = typer.Typer(
+    help="Local stand-ins for the SMS provider, the mail relay and a payment gateway."
+)
 
 DEFAULT_KEY = "sandbox-key"
 
@@ -138,3 +143,36 @@ def _wait_for_signal() -> None:
         signal.signal(number, lambda *_: stop.set())
     while not stop.wait(1.0):
         pass
+
+
+@app.command("gateway")
+def gateway(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8026, "--port", help="Port to listen on."),
+    webhook_url: str | None = typer.Option(
+        None,
+        "--webhook-url",
+        help="Where signed webhooks are POSTed "
+        "(default: <ARREARS_PUBLIC_URL>/webhooks/payments/sandbox).",
+    ),
+    api_key_env: str | None = typer.Option(
+        None,
+        "--api-key-env",
+        help=f"Environment variable holding the API key (default key: {DEFAULT_KEY}).",
+    ),
+) -> None:
+    """Run the sandbox payment gateway (hosted payment page, signed webhooks)."""
+    settings = build_app().settings
+    key = _env(api_key_env, "--api-key-env") or DEFAULT_KEY
+    target = webhook_url or f"{settings.public_url}/webhooks/payments/sandbox"
+    config = payment_gateway.GatewaySandboxConfig(
+        api_keys=frozenset({key}), secret=settings.gateway_secret, webhook_url=target
+    )
+    typer.echo(f"payment gateway sandbox on http://{host}:{port}, webhooks to {target}")
+    typer.echo(
+        "test cards: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined, "
+        "4000 0000 0000 0077 stays pending"
+    )
+    if key == DEFAULT_KEY:
+        typer.echo(f"API key: {DEFAULT_KEY} (set --api-key-env for another)")
+    payment_gateway.run(config, host=host, port=port)
