@@ -18,6 +18,9 @@ from arrears.core.allocation import DEFAULT_WATERFALL, Allocation, Balance, Wate
 from arrears.core.allocation import reverse as undo_allocation
 from arrears.core.money import Money
 from arrears.errors import Conflict, CurrencyMismatch
+from arrears.payments.plans import credit_plan, debit_plan
+from arrears.payments.promises import refresh_promises
+from arrears.payments.settlements import credit_settlement, debit_settlement
 from arrears.store.records import AccountRecord, PaymentRecord
 from arrears.store.repositories.audit import AuditEvent
 from arrears.store.uow import UnitOfWork
@@ -107,7 +110,21 @@ def record_payment(
         **_columns(payment),
     )
     _audit(uow, account, "payment.recorded", before, at, actor, payment.reference)
+    _credit_arrangements(uow, account, payment, at, actor)
     return record
+
+
+def _credit_arrangements(
+    uow: UnitOfWork, account: AccountRecord, payment: PaymentInput, at: datetime, actor: str
+) -> None:
+    """The payment counts toward the running plan, an accepted settlement and promises."""
+    amount, paid_on = payment.amount_minor, payment.paid_on
+    credit_plan(uow=uow, account=account, amount_minor=amount, paid_on=paid_on, at=at, actor=actor)
+    credit_settlement(
+        uow=uow, account=account, amount_minor=amount, paid_on=paid_on, at=at, actor=actor
+    )
+    as_of = max(paid_on, at.date())
+    refresh_promises(uow=uow, account=account, as_of=as_of, at=at, actor=actor)
 
 
 def reverse_payment(
@@ -146,7 +163,20 @@ def reverse_payment(
     )
     uow.payments.mark_reversed(original.id, record.id)
     _audit(uow, account, "payment.reversed", before, at, actor, reversal.reference)
+    _debit_arrangements(uow, account, original, at, actor)
     return record
+
+
+def _debit_arrangements(
+    uow: UnitOfWork, account: AccountRecord, original: PaymentRecord, at: datetime, actor: str
+) -> None:
+    """Take the reversed money back from a settlement, the plan and the promises it kept."""
+    amount = original.amount_minor
+    debit_settlement(uow=uow, account=account, amount_minor=amount, at=at, actor=actor)
+    debit_plan(uow=uow, account=account, amount_minor=amount, on=at.date(), at=at, actor=actor)
+    refresh_promises(
+        uow=uow, account=account, as_of=at.date(), at=at, actor=actor, reopen_since=original.paid_on
+    )
 
 
 def _columns(payment: PaymentInput) -> dict[str, object]:

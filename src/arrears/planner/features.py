@@ -3,7 +3,8 @@
 Every column of ``strategy.features.FEATURES`` is produced here and nowhere
 else. Inputs are the frames of ``store.queries.planning`` for one partition of
 debtors; ``as_of`` is the plan date. Measures that later issues provide
-(promises, plans, scores) are null or zero until their data exists.
+(scores) are null until their data exists; promises and plans come from
+``store.queries.planning.resolution_state``.
 """
 
 from __future__ import annotations
@@ -185,6 +186,27 @@ def strategy_state(
     )
 
 
+def arrangements(frame: pl.DataFrame, resolution: pl.DataFrame | None) -> pl.DataFrame:
+    """Promise and plan status, broken promises, missed instalments, and their events."""
+    empty = pl.lit([], dtype=pl.List(pl.String))
+    if resolution is None:
+        return frame.with_columns(
+            pl.lit(None, dtype=pl.String).alias("promise_status"),
+            pl.lit(0, dtype=pl.Int32).alias("broken_promises"),
+            pl.lit(None, dtype=pl.String).alias("plan_status"),
+            pl.lit(0, dtype=pl.Int32).alias("missed_instalments"),
+        )
+    return (
+        frame.join(resolution, on="account_id", how="left")
+        .with_columns(
+            pl.col("broken_promises").fill_null(0).cast(pl.Int32),
+            pl.col("missed_instalments").fill_null(0).cast(pl.Int32),
+            pl.col("events").list.concat(pl.col("resolution_events").fill_null(empty)),
+        )
+        .drop("resolution_events")
+    )
+
+
 def account_features(
     accounts: pl.DataFrame,
     points: pl.DataFrame,
@@ -192,19 +214,21 @@ def account_features(
     done: pl.DataFrame,
     invoices: pl.DataFrame,
     as_of: date,
+    resolution: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """The documented features (plus the columns the planner carries along)."""
+    """The documented features (plus the columns the planner carries along).
+
+    ``resolution`` is ``store.queries.planning.resolution_state`` (promises, plans and
+    today's promise_broken / instalment_missed events); without it there are none.
+    """
     frame = money_and_age(accounts, as_of)
     frame = contactability(frame, points)
     frame = activity(frame, history, as_of)
     frame = strategy_state(frame, done, invoices, history, as_of)
+    frame = arrangements(frame, resolution)
     frame = frame.with_columns(
         pl.lit(None, dtype=pl.Float64).alias("score"),
         pl.lit(None, dtype=pl.String).alias("tier"),
-        pl.lit(None, dtype=pl.String).alias("promise_status"),
-        pl.lit(0, dtype=pl.Int32).alias("broken_promises"),
-        pl.lit(None, dtype=pl.String).alias("plan_status"),
-        pl.lit(0, dtype=pl.Int32).alias("missed_instalments"),
         # No limitations table, hardship or vulnerability records exist yet: the strategies
         # use cautious proxies until then (docs/strategies.md).
         pl.lit(False).alias("time_barred"),

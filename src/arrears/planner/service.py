@@ -128,7 +128,8 @@ def _plan_one(
     history = queries.interactions(session, since=since, part=part)
     done = queries.steps_done(session, before=as_of, part=part)
     invoices = queries.invoice_counts(session, part=part)
-    features = account_features(accounts, points, history, done, invoices, as_of)
+    resolution = queries.resolution_state(session, as_of=as_of, part=part)
+    features = account_features(accounts, points, history, done, invoices, as_of, resolution)
     return plan_partition(
         features,
         points,

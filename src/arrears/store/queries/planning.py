@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -24,7 +24,9 @@ from arrears.store.records import (
     InteractionRecord,
     InvoiceRecord,
     PlannedActionRecord,
+    PromiseRecord,
 )
+from arrears.store.records.resolution import PaymentPlanRecord, PlanInstalmentRecord
 
 # The compliance engine's opt-out struct (kept here: the store does not import policy).
 OPT_OUTS = pl.List(
@@ -258,3 +260,88 @@ def steps_done(session: Session, *, before: date, part: Partition = WHOLE) -> pl
     schema = {"account_id": pl.Int64, "segment": pl.String, "step": pl.String,
               "template": pl.String, "last_done": pl.Date}  # fmt: skip
     return _frame(session, query, schema)
+
+
+# Arrangements (promises, plans) as the planner sees them: written by payments/daily.py.
+PROMISE_FAILED = ("broken", "partial")
+
+
+def resolution_state(session: Session, *, as_of: date, part: Partition = WHOLE) -> pl.DataFrame:
+    """Per account of the partition: the latest promise and plan, and today's events.
+
+    ``promise_status`` and ``plan_status`` are those of the newest promise and plan;
+    ``broken_promises`` counts promises broken or only partly kept; ``events`` holds
+    ``promise_broken`` when a promise failed and ``instalment_missed`` when an
+    instalment was missed on ``as_of`` or the day before (the daily batch may run
+    before or after midnight of the plan date).
+    """
+    since = as_of - timedelta(days=1)
+    promises = _promise_frame(session, part)
+    plans = _plan_frame(session, part)
+    missed = _missed_frame(session, part, since, as_of)
+    last_promise = promises.sort("promise_id").group_by("account_id").agg(
+        pl.col("status").last().alias("promise_status"),
+        pl.col("status").is_in(PROMISE_FAILED).sum().cast(pl.Int32).alias("broken_promises"),
+        (pl.col("status").is_in(PROMISE_FAILED) & (pl.col("changed_on") >= since)
+         & (pl.col("changed_on") <= as_of)).any().alias("_promise_broken"),
+    )  # fmt: skip
+    last_plan = (
+        plans.sort("plan_id")
+        .group_by("account_id")
+        .agg(
+            pl.col("status").last().alias("plan_status"),
+            pl.col("missed").last().cast(pl.Int32).alias("missed_instalments"),
+        )
+    )
+    ids = pl.concat([f.select("account_id") for f in (promises, plans, missed)]).unique()
+    frame = (
+        ids.join(last_promise, on="account_id", how="left")
+        .join(last_plan, on="account_id", how="left")
+        .join(missed.with_columns(pl.lit(True).alias("_missed")), on="account_id", how="left")
+    )
+    event_lists = [
+        [name for name, flag in (("promise_broken", p), ("instalment_missed", m)) if flag]
+        for p, m in zip(frame["_promise_broken"], frame["_missed"], strict=True)
+    ]
+    return frame.drop("_promise_broken", "_missed").with_columns(
+        pl.col("broken_promises").fill_null(0),
+        pl.col("missed_instalments").fill_null(0),
+        pl.Series("resolution_events", event_lists, dtype=pl.List(pl.String)),
+    )
+
+
+def _promise_frame(session: Session, part: Partition) -> pl.DataFrame:
+    p, a = PromiseRecord, AccountRecord
+    query = (
+        select(p.account_id, p.id, p.status, p.updated_at)
+        .join(a, a.id == p.account_id)
+        .where(_in_partition(a.debtor_id, part))
+    )
+    schema = {"account_id": pl.Int64, "promise_id": pl.Int64, "status": pl.String,
+              "updated_at": pl.Datetime("us", "UTC")}  # fmt: skip
+    frame = _frame(session, query, schema)
+    return frame.with_columns(pl.col("updated_at").dt.date().alias("changed_on"))
+
+
+def _plan_frame(session: Session, part: Partition) -> pl.DataFrame:
+    p, a = PaymentPlanRecord, AccountRecord
+    query = (
+        select(p.account_id, p.id, p.status, p.missed)
+        .join(a, a.id == p.account_id)
+        .where(_in_partition(a.debtor_id, part))
+    )
+    schema = {"account_id": pl.Int64, "plan_id": pl.Int64, "status": pl.String,
+              "missed": pl.Int64}  # fmt: skip
+    return _frame(session, query, schema)
+
+
+def _missed_frame(session: Session, part: Partition, since: date, until: date) -> pl.DataFrame:
+    p, i, a = PaymentPlanRecord, PlanInstalmentRecord, AccountRecord
+    query = (
+        select(p.account_id)
+        .join(i, i.plan_id == p.id)
+        .join(a, a.id == p.account_id)
+        .where(i.missed_on >= since, i.missed_on <= until, _in_partition(a.debtor_id, part))
+        .distinct()
+    )
+    return _frame(session, query, {"account_id": pl.Int64})

@@ -159,3 +159,9 @@ class PromiseRecord(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Evaluation (migration 0401, payments/promises.py): paid so far, the day it was kept or
+    # failed, the grace it was given and the resolution policy it was taken under.
+    paid_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    grace_days: Mapped[int | None]
+    policy_version: Mapped[str | None] = mapped_column(String(200))
