@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.payments.test_disputes import PDF, seed
 
 from arrears.cli.main import run
-from tests.payments.test_disputes import PDF, seed
 
 pytestmark = pytest.mark.db
 

@@ -40,7 +40,8 @@ def seed(uow_factory: Callable[[], UnitOfWork], *, jurisdiction: str = "CN",
         s.flush()
         debtor = DebtorRecord(client_id=client.id, debtor_ref="D1", name="Alex Doe",
                               name_key="alex doe", language="en-US", jurisdiction=jurisdiction,
-                              time_zones=[], risk_flags=[], created_at=AT, updated_at=AT)  # fmt: skip
+                              time_zones=[], risk_flags=[], created_at=AT,
+                              updated_at=AT)  # fmt: skip
         s.add(debtor)
         s.flush()
         for kind, value in (("mobile", "+12025550123"), ("email", "alex@example.com"),
@@ -52,7 +53,8 @@ def seed(uow_factory: Callable[[], UnitOfWork], *, jurisdiction: str = "CN",
                                 currency="USD", principal_minor=100_000, interest_minor=0,
                                 fees_minor=0, costs_minor=0, credit_minor=0,
                                 due_on=date(2026, 9, 1), status=status, holds=[], arms={},
-                                jurisdiction=jurisdiction, created_at=AT, updated_at=AT)  # fmt: skip
+                                jurisdiction=jurisdiction, created_at=AT,
+                                updated_at=AT)  # fmt: skip
         s.add(account)
         s.flush()
         uow.commit()

@@ -48,7 +48,9 @@ def compose(
     if not name:
         raise ComposeError(f"outbox row {row['id']} has no template")
     locale = locale_for(details.get("language"))
-    variables = message_variables(details, locale, now)
+    # An arrangement's message (plan agreement, settlement letter, reminder) carries its own
+    # figures on the outbox row; they win over the client's standing offer terms.
+    variables = message_variables(details, locale, now, arrangement=row.get("details") or {})
     context = RenderContext(
         channel=row["channel"],
         jurisdictions=jurisdictions,

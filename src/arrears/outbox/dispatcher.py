@@ -45,7 +45,7 @@ from arrears.templates import TemplateCatalogue
 Checkpoint = Callable[[str], None]
 HISTORY_DAYS = 30
 SNAPSHOT = ("id", "dedup_key", "account_id", "debtor_id", "client_id", "channel", "template",
-            "contact_to", "attempts", "step", "strategy")  # fmt: skip
+            "contact_to", "attempts", "step", "strategy", "details")  # fmt: skip
 
 
 @dataclass(frozen=True)

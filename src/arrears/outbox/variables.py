@@ -58,8 +58,14 @@ def first_name(name: str, locale: str) -> str:
     return name.split(maxsplit=1)[0]
 
 
-def message_variables(details: dict[str, Any], locale: str, now: datetime) -> dict[str, Any]:
-    """Everything a template may use, for one account (``details``: store.queries.outreach)."""
+def message_variables(
+    details: dict[str, Any], locale: str, now: datetime, arrangement: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything a template may use, for one account (``details``: store.queries.outreach).
+
+    ``arrangement`` is the figures an outbox row carries for a plan, settlement or promise
+    message (see :func:`_arranged`); they replace the standing offer terms.
+    """
     money = _money(details)
     settings = details.get("client_settings") or {}
     today = now.date()
@@ -67,6 +73,7 @@ def message_variables(details: dict[str, Any], locale: str, now: datetime) -> di
         **_parties(details, settings, locale),
         **_amounts(details, money, today),
         **_offers(details, settings, money, today),
+        **_arranged(arrangement or {}, details["currency"]),
         "today": today,
     }
 
@@ -137,6 +144,39 @@ def _amounts(details: dict[str, Any], money: dict[str, Money], today: date) -> d
         "payment_amount": Money(int(last_paid or 0), currency),
         "payment_date": details.get("last_payment_on") or today,
     }
+
+
+def _arranged(figures: dict[str, Any], currency: str) -> dict[str, Any]:
+    """The variables of a real arrangement, from the figures its message was queued with.
+
+    A plan agreement carries ``plan_id``, ``instalment_minor``, ``count``, ``first_due_on``;
+    a settlement letter ``settlement_id``, ``amount_minor``, ``due_on``; a promise reminder
+    ``promise_id``, ``amount_minor``, ``due_on``; an instalment reminder ``plan_id``,
+    ``instalment``, ``amount_minor``, ``due_on``.
+    """
+    out: dict[str, Any] = {}
+    due = date.fromisoformat(figures["due_on"]) if figures.get("due_on") else None
+    amount = Money(int(figures["amount_minor"]), currency) if "amount_minor" in figures else None
+    if "settlement_id" in figures and amount is not None:
+        out["settlement_amount"] = amount
+        if due is not None:
+            out["settlement_deadline"] = due
+    elif "promise_id" in figures and amount is not None:
+        out["promise_amount"] = amount
+        if due is not None:
+            out["promise_date"] = due
+    elif "plan_id" in figures:
+        if "instalment_minor" in figures:
+            out["plan_instalment"] = Money(int(figures["instalment_minor"]), currency)
+        elif amount is not None:  # a reminder: what is left of this instalment
+            out["plan_instalment"] = amount
+        if "count" in figures:
+            out["plan_count"] = int(figures["count"])
+        if figures.get("first_due_on"):
+            out["plan_first_date"] = date.fromisoformat(figures["first_due_on"])
+        if due is not None:
+            out["plan_due_date"] = due
+    return out
 
 
 def _offers(
