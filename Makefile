@@ -2,7 +2,9 @@
 #   make run   - set up .venv, create the database, load the demo portfolio, print the ageing
 #                report, plan today's work and show it by channel with the top suppressions,
 #                send the day's e-mails, texts and letters to local sinks (var/sandbox,
-#                var/letters) and export the dialler list
+#                var/letters), export the dialler list, run the daily resolution batch
+#                (interest, promises, plans) and print a debtor portal link with the demo's
+#                answers (open it after `.venv/bin/arrears serve --sandbox`)
 #   make test  - lint, types, import contracts and the whole test suite (SQLite and PostgreSQL)
 PYTHON ?= python3
 VENV   := .venv
@@ -30,6 +32,8 @@ run: $(STAMP)
 	$(BIN)/arrears send --sandbox --day $$(date -u +%F) --channel letter --batch-size 100 --limit $(DEMO_LETTERS)
 	$(BIN)/arrears letters batch
 	$(BIN)/arrears dialler export --out var/dialler/calls-$$(date -u +%F).csv
+	$(BIN)/arrears daily
+	$(BIN)/arrears portal demo-link
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -96,6 +96,11 @@ class TestPaymentImport:
         do_import(path, kind="payments", **env)
         assert balance(engine, "A1") == (0, 0, 0, 0, 130000 - 124956)
         assert status(engine, "A1") == "paid"
+        # The credit is the debtor's money: one refund task, also when the file comes again.
+        do_import(path, kind="payments", **env)
+        with engine.connect() as connection:
+            tasks = connection.execute(text("SELECT kind, role FROM tasks")).all()
+        assert [tuple(t) for t in tasks] == [("refund", "supervisor")]
 
     def test_a_reversal_restores_the_balance_and_reopens_the_account(
         self, tmp_path: Path, env, engine: Engine
@@ -114,6 +119,15 @@ class TestPaymentImport:
         assert counts(do_import(path, kind="payments", **env)) == (1, 0, 0, 0)
         assert balance(engine, "A1") == (123456, 1000, 500, 0, 0)
         assert status(engine, "A1") == "active"
+        # Re-aged: the reversed payment is no longer the account's last payment.
+        with engine.connect() as connection:
+            last = connection.execute(
+                text(
+                    "SELECT last_payment_on, last_payment_minor FROM accounts"
+                    " WHERE account_ref = 'A1'"
+                )
+            ).one()
+        assert tuple(last) == (None, None)
 
     def test_a_reversal_without_a_reference_takes_the_latest_payment_of_that_amount(
         self, tmp_path: Path, env, engine: Engine

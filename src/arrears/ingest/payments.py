@@ -12,6 +12,7 @@ from __future__ import annotations
 from arrears.errors import ArrearsError
 from arrears.ingest.rows import PaymentRow, Rejection
 from arrears.ingest.service import BatchCounts, Context
+from arrears.payments.effects import open_refund_task
 from arrears.payments.service import PaymentInput, record_payment, reverse_payment
 from arrears.store.records import AccountRecord
 
@@ -67,9 +68,13 @@ def _apply_one(
             if problem:
                 return problem
         else:
-            record_payment(
+            record = record_payment(
                 uow=ctx.uow, account=account, payment=payment, at=ctx.at, actor=ctx.actor
             )
+            # An overpayment is a credit the debtor is owed back: a person refunds it.
+            source = {"source": "import", "import_id": ctx.import_id}
+            open_refund_task(uow=ctx.uow, account=account, payment=record, at=ctx.at,
+                             actor=ctx.actor, details=source)  # fmt: skip
     except ArrearsError as exc:
         return ("(row)", None, exc.message)
     known[row.reference] = row.row_hash

@@ -70,6 +70,16 @@ def _set_balance(account: AccountRecord, balance: Balance) -> None:
     account.costs_minor = balance.costs
 
 
+def _reage(uow: UnitOfWork, account: AccountRecord, reversed_: PaymentRecord) -> None:
+    """A reversed payment no longer counts as the last one received: the account's last
+    payment goes back to the latest one still standing (none: the date is cleared)."""
+    if account.last_payment_on != reversed_.paid_on:
+        return  # a later payment is the last one; nothing changes
+    standing = uow.payments.latest_standing(account.id)
+    account.last_payment_on = standing.paid_on if standing is not None else None
+    account.last_payment_minor = standing.amount_minor if standing is not None else None
+
+
 def _move(account: AccountRecord, target: AccountStatus) -> None:
     """Change status when the lifecycle allows it; otherwise keep it (a legal
     or placed account stays where it is when its balance reaches zero)."""
@@ -162,6 +172,7 @@ def reverse_payment(
         **_columns(reversal),
     )
     uow.payments.mark_reversed(original.id, record.id)
+    _reage(uow, account, original)
     _audit(uow, account, "payment.reversed", before, at, actor, reversal.reference)
     _debit_arrangements(uow, account, original, at, actor)
     return record

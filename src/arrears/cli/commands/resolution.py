@@ -12,6 +12,7 @@ from datetime import date
 
 import typer
 
+from arrears.cli.commands.interest import interest_config
 from arrears.cli.context import App
 from arrears.cli.context import app as build_app
 from arrears.core.money import Money
@@ -21,6 +22,7 @@ from arrears.payments import plans as plan_service
 from arrears.payments import promises as promise_service
 from arrears.payments import settlements as settlement_service
 from arrears.payments.daily import run_daily
+from arrears.payments.interest import accrue
 from arrears.payments.policy import PolicyBook, ResolutionPolicy, load_policies
 from arrears.payments.service import PaymentInput, record_payment
 from arrears.store.records import AccountRecord
@@ -459,9 +461,13 @@ def daily() -> None:
     """The daily resolution batch: promises, instalments, deferrals, interest."""
     ctx = build_app()
     book, at = _policies(ctx), ctx.clock()
+    terms = interest_config(ctx)
     with ctx.uow() as uow:
-        # INTEREST ACCRUAL: the interest/fees batch runs here, before the arrangements, in
-        # the same transaction (so a plan's payoff and a settlement see today's balance).
+        # Interest and fees first, in the same transaction, so a plan's payoff and a
+        # settlement see today's balance.
+        accrued = accrue(uow=uow, through=at.date(), at=at, terms=terms, actor="daily")
         report = run_daily(uow=uow, as_of=at.date(), at=at, policies=book, actor="daily")
         uow.commit()
+    typer.echo(f"interest through {accrued.through.isoformat()}: {accrued.accounts} account(s), "
+               f"{accrued.rows} ledger line(s)")  # fmt: skip
     typer.echo(report.line())

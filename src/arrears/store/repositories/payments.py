@@ -48,6 +48,17 @@ class PaymentRepository(Repository):
         )
         return self.session.scalars(query).first()
 
+    def latest_standing(self, account_id: int) -> PaymentRecord | None:
+        """The latest payment of the account that has not been reversed."""
+        p = PaymentRecord
+        query = (
+            select(p)
+            .where(p.account_id == account_id, p.kind == "payment", p.reversed_by_id.is_(None))
+            .order_by(p.paid_on.desc(), p.id.desc())
+            .limit(1)
+        )
+        return self.session.scalars(query).first()
+
     def mark_reversed(self, payment_id: int, reversal_id: int) -> None:
         self.session.execute(
             update(PaymentRecord)
