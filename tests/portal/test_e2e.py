@@ -12,10 +12,13 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from arrears.analytics.service import aging_report
+from arrears.core.aging import DPD_SCHEME
 from arrears.inbound.service import default_classifier
 from arrears.payments.endpoints import PaymentsWeb
 from arrears.portal.pages import PortalWeb
@@ -156,6 +159,9 @@ def test_a_debtor_verifies_pays_plans_disputes_and_opts_out(
             + uow.portal.account(s.account_id).fees_minor
             == 1_020_000
         )
+        # ... and in the ageing report managers read.
+        report = aging_report(uow=uow, as_of=date.today(), scheme=DPD_SCHEME)
+        assert report.totals()["balance"].sum() == 1_020_000
 
     # choose a plan from the policy's offers
     _menu(page, w["plan"])

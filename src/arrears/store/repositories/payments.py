@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
+from arrears.errors import Conflict
 from arrears.store.records import AccountRecord, PaymentRecord
 from arrears.store.repositories.base import Repository, chunked, unique
 
@@ -23,9 +25,21 @@ class PaymentRepository(Repository):
         return out
 
     def add(self, **values: Any) -> PaymentRecord:
+        """Store a payment; Conflict when its reference was recorded meanwhile.
+
+        Two requests carrying the same new reference can both pass the caller's
+        "already recorded?" check when they run at once in two processes; the unique
+        key then refuses the second, which is a conflict to retry, not a server error.
+        """
         record = PaymentRecord(**values)
         self.session.add(record)
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError:
+            raise Conflict(
+                f"payment reference '{values.get('reference')}' was recorded by another "
+                "request at the same moment: retry to get its result"
+            ) from None
         return record
 
     def by_reference(self, client_id: int, reference: str) -> PaymentRecord | None:
