@@ -86,3 +86,10 @@ class ConfigError(InvalidInput):
     """A configuration file (mapping, strategy, rulebook) that is not valid."""
 
     code = "config"
+
+
+class InvalidSignature(ArrearsError):
+    """A webhook whose signature is missing, wrong or too old (a replay)."""
+
+    code = "invalid_signature"
+    http_status = 401

@@ -29,15 +29,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol, get_args
 
-from arrears.errors import ArrearsError, ConfigError, InvalidInput
+from arrears.errors import ArrearsError, ConfigError, InvalidInput, InvalidSignature
 
 EventKind = Literal["succeeded", "failed", "pending", "refunded", "chargeback", "ignored"]
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 
 CheckoutStatus = Literal["open", "pending", "succeeded", "failed", "refunded", "chargeback"]
 CHECKOUT_STATUSES: tuple[str, ...] = get_args(CheckoutStatus)
-
-TOLERANCE_SECONDS = 300
 
 
 class GatewayError(ArrearsError):
@@ -47,11 +45,8 @@ class GatewayError(ArrearsError):
     http_status = 502
 
 
-class WebhookSignatureError(ArrearsError):
-    """A webhook whose signature is missing, wrong or too old (a replay)."""
-
-    code = "invalid_signature"
-    http_status = 401
+# The gateways' name for a bad webhook signature (one error type for every webhook).
+WebhookSignatureError = InvalidSignature
 
 
 class InvalidGatewayEvent(InvalidInput):

@@ -41,9 +41,9 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+from arrears.kit.signing import TOLERANCE_SECONDS
 from arrears.payments.gateways import signing
 from arrears.payments.gateways.base import (
-    TOLERANCE_SECONDS,
     Checkout,
     CheckoutStatus,
     EventKind,
