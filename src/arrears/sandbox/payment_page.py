@@ -10,6 +10,9 @@ from __future__ import annotations
 from html import escape
 from typing import Protocol
 
+from arrears.core.money import Money
+from arrears.errors import ArrearsError
+
 
 class Shown(Protocol):
     id: str
@@ -57,10 +60,18 @@ def words(checkout: Shown) -> dict[str, str]:
     return _TEXT["zh" if checkout.locale.lower().startswith("zh") else "en"]
 
 
+def _amount(minor: int, currency: str, lang: str) -> str:
+    """``$50.00`` / ``US$50.00``; the raw minor units for a currency we do not know."""
+    try:
+        return Money(minor, currency).format("zh_CN" if lang == "zh-CN" else "en_US")
+    except ArrearsError:
+        return f"{minor} ({currency} minor units)"
+
+
 def page_html(checkout: Shown, error: str | None = None) -> str:
     w = words(checkout)
     lang = "zh-CN" if checkout.locale.lower().startswith("zh") else "en"
-    amount = f"{checkout.amount_minor} ({escape(checkout.currency)} minor units)"
+    amount = escape(_amount(checkout.amount_minor, checkout.currency, lang))
     head = (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'

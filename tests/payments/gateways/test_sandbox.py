@@ -66,7 +66,7 @@ class TestHostedPage:
         checkout = start(sandbox_gateway)
         page = httpx.get(checkout.redirect_url)
         assert page.status_code == 200 and 'lang="zh-CN"' in page.text
-        assert "12345" in page.text and '<label for="card">' in page.text
+        assert "¥123.45" in page.text and '<label for="card">' in page.text
         assert 'value="succeeded"' in page.text and 'value="pending"' in page.text
 
     def test_a_test_card_pays_signs_a_webhook_and_returns_to_the_merchant(

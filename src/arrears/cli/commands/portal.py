@@ -101,3 +101,5 @@ def demo_link(
     typer.echo(f"portal link for demo account {account.account_ref}: "
                f"{portal_url(ctx.settings.public_url, issued.token)}")  # fmt: skip
     typer.echo(f"to sign in (synthetic demo data): {answers}")
+    typer.echo("open it once the web app runs: .venv/bin/arrears serve --sandbox "
+               "(pay with the test card 4242 4242 4242 4242)")  # fmt: skip
