@@ -309,3 +309,42 @@ class TestArrangements:
         with uow_factory() as uow:
             tasks = uow.tasks.listing(account_id=s.account_id)
             assert tasks, "an approval task"
+
+
+class TestDownloads:
+    def test_a_receipt_and_a_letter_download_and_nothing_of_another_account(
+        self, uow_factory, tmp_path
+    ):
+        from arrears.channels.letters.channel import file_name
+        from arrears.payments.service import PaymentInput, record_payment
+
+        s = seed(uow_factory)
+        other = seed(uow_factory, ref="CN-0002")
+        with uow_factory() as uow:
+            for account_id, reference in ((s.account_id, "P-1"), (other.account_id, "P-2")):
+                record_payment(uow=uow, account=uow.accounts.get(account_id), at=AT, actor="t",
+                               payment=PaymentInput(reference=reference, amount_minor=50_000,
+                                                    currency="CNY", paid_on=AT.date()))  # fmt: skip
+            key = "plan:2026-11-20:letter:1"
+            uow.interactions.add_unique([{
+                "account_id": s.account_id, "debtor_id": uow.accounts.get(s.account_id).debtor_id,
+                "channel": "letter", "direction": "out", "occurred_at": AT, "template":
+                "payment_reminder", "dedup_key": key, "status": "sent", "details": {},
+            }])  # fmt: skip
+            uow.commit()
+        letter = tmp_path / "letters" / "acme" / "2026-11-20" / file_name(key)
+        letter.parent.mkdir(parents=True)
+        letter.write_bytes(b"%PDF-1.7 the reminder")
+        client = make_client(uow_factory, tmp_path)
+        sign_in(client, s.token)
+        page = client.get(f"/portal/{s.token}/documents")
+        receipt = re.search(r'href="([^"]+/documents/receipt/\d+)"', page.text).group(1)
+        pdf = client.get(receipt)
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        assert "receipt-P-1.pdf" in pdf.headers["content-disposition"]
+        sent = re.search(r'href="([^"]+/documents/letter/\d+)"', page.text).group(1)
+        assert client.get(sent).content == b"%PDF-1.7 the reminder"
+        # The other account's payment is not this debtor's receipt.
+        ids = [int(i) for i in re.findall(r"/documents/receipt/(\d+)", page.text)]
+        foreign = client.get(f"/portal/{s.token}/documents/receipt/{max(ids) + 1}")
+        assert foreign.status_code == 404
