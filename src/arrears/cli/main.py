@@ -29,6 +29,7 @@ from arrears.cli.commands import (
     sandbox,
     serve,
     templates,
+    users,
 )
 from arrears.errors import ArrearsError
 
@@ -72,6 +73,7 @@ app.add_typer(payments.gateways_app, name="gateways")
 app.add_typer(payments.apikeys_app, name="apikeys")
 app.add_typer(portal.app, name="portal")
 app.add_typer(disputes.app, name="disputes")
+app.add_typer(users.app, name="users")
 
 _state = {"debug": False}
 

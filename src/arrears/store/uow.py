@@ -31,6 +31,7 @@ from arrears.store.repositories.portal import PortalRepository
 from arrears.store.repositories.reports import ReportQueries
 from arrears.store.repositories.resolution import ResolutionRepository
 from arrears.store.repositories.tasks import TaskRepository
+from arrears.store.repositories.users import UserRepository
 
 
 class UnitOfWork:
@@ -70,6 +71,7 @@ class UnitOfWork:
         self.gateway = GatewayRepository(session)
         self.portal = PortalRepository(session)
         self.disputes = DisputeRepository(session)
+        self.users = UserRepository(session)
         return self
 
     def __exit__(

@@ -16,7 +16,7 @@ from arrears.store.records.parties import (
     DebtorFactRecord,
     DebtorRecord,
 )
-from arrears.store.records.people import TeamRecord, UserRecord
+from arrears.store.records.people import LoginAttemptRecord, TeamRecord, UserRecord
 from arrears.store.records.planning import PlannedActionRecord, PlanRunRecord
 from arrears.store.records.tasks import TaskRecord
 
@@ -35,6 +35,7 @@ __all__ = [
     "InboundMessageRecord",
     "InteractionRecord",
     "InvoiceRecord",
+    "LoginAttemptRecord",
     "OutboxAttemptRecord",
     "OutboxRecord",
     "PaymentRecord",

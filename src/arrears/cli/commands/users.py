@@ -1,0 +1,76 @@
+"""Users of the workbench and the console: add, list, disable, reset, second factor."""
+
+from __future__ import annotations
+
+import typer
+
+from arrears.cli.context import app as build_app
+from arrears.workbench import users as service
+
+ROLES_HELP = "collector, supervisor, compliance, legal, analyst or admin."
+app = typer.Typer(no_args_is_help=True, help="Users: add, list, disable, reset, totp.")
+
+
+@app.command("add")
+def add(
+    username: str = typer.Argument(..., help="Sign-in name (letters, digits, . _ -)."),
+    role: str = typer.Option(
+        ..., "--role", help="collector, supervisor, compliance, legal, analyst or admin."
+    ),
+    name: str = typer.Option("", "--name", help="Display name."),
+    team: str | None = typer.Option(None, "--team", help="Team (created when new)."),
+    language: str = typer.Option("zh-CN", "--language", help="zh-CN or en-US."),
+    by: str = typer.Option("cli", "--by", help="Who adds the user (audited)."),
+) -> None:
+    """Add a user; prints a one-time password to change at the first sign-in."""
+    ctx = build_app()
+    with ctx.uow() as uow:
+        made = service.add_user(uow=uow, username=username, display_name=name or username,
+                                role=role, team=team, language=language, at=ctx.clock(),
+                                by=by)  # fmt: skip
+        uow.commit()
+    typer.echo(f"user {made.user.username} ({made.user.role}) added; one-time password: "
+               f"{made.password}")  # fmt: skip
+
+
+@app.command("list")
+def list_() -> None:
+    """Every user with role, team and state."""
+    ctx = build_app()
+    with ctx.uow() as uow:
+        for user in uow.users.listing():
+            state = "active" if user.active else "disabled"
+            extra = " totp" if user.totp_secret_enc else ""
+            team = uow.users.team_name(user.team_id) or "-"
+            typer.echo(f"{user.username}\t{user.role}\t{team}\t{state}{extra}")
+
+
+@app.command("disable")
+def disable(username: str, by: str = typer.Option("cli", "--by")) -> None:
+    """Disable a user: they can no longer sign in (their history stays)."""
+    ctx = build_app()
+    with ctx.uow() as uow:
+        service.disable_user(uow=uow, username=username, at=ctx.clock(), by=by)
+        uow.commit()
+    typer.echo(f"user {username} disabled")
+
+
+@app.command("reset")
+def reset(username: str, by: str = typer.Option("cli", "--by")) -> None:
+    """A new one-time password (the old one stops working)."""
+    ctx = build_app()
+    with ctx.uow() as uow:
+        made = service.reset_password(uow=uow, username=username, at=ctx.clock(), by=by)
+        uow.commit()
+    typer.echo(f"one-time password for {made.user.username}: {made.password}")
+
+
+@app.command("totp")
+def totp(username: str, by: str = typer.Option("cli", "--by")) -> None:
+    """Turn on the second factor; prints the otpauth:// address for an authenticator app."""
+    ctx = build_app()
+    with ctx.uow() as uow:
+        uri = service.enable_totp(uow=uow, username=username, cipher=ctx.cipher,
+                                  at=ctx.clock(), by=by)  # fmt: skip
+        uow.commit()
+    typer.echo(uri)
