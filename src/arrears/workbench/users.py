@@ -27,12 +27,13 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from arrears.core.roles import Role, parse_role
+from arrears.core.roles import parse_role
 from arrears.errors import Conflict, InvalidInput, NotFound
 from arrears.kit.crypto import FieldCipher
 from arrears.store.records import UserRecord
 from arrears.store.repositories.audit import AuditEvent
 from arrears.store.uow import UnitOfWork
+from arrears.workbench import sessions
 
 HASHER = PasswordHasher()
 MIN_PASSWORD = 12
@@ -86,7 +87,8 @@ def disable_user(*, uow: UnitOfWork, username: str, at: datetime, by: str) -> Us
     if not user.active:
         raise Conflict(f"user '{username}' is already disabled")
     user.active, user.disabled_at, user.updated_at = False, at, at
-    _audit(uow, user, "user.disabled", by, at, {})
+    ended = sessions.end_all(uow=uow, user=user, at=at)
+    _audit(uow, user, "user.disabled", by, at, {"sessions_ended": ended})
     return user
 
 
@@ -96,7 +98,8 @@ def reset_password(*, uow: UnitOfWork, username: str, at: datetime, by: str) -> 
     password = _one_time()
     user.password_hash, user.must_change_password = HASHER.hash(password), True
     user.password_changed_at = user.updated_at = at
-    _audit(uow, user, "user.password_reset", by, at, {})
+    ended = sessions.end_all(uow=uow, user=user, at=at)
+    _audit(uow, user, "user.password_reset", by, at, {"sessions_ended": ended})
     return NewPassword(user, password)
 
 
@@ -238,4 +241,3 @@ def _audit(
         occurred_at=at, actor=by, action=action, entity="user", entity_id=str(user.id),
         after={"username": user.username, "role": user.role, "active": user.active, **after},
     ))  # fmt: skip
-

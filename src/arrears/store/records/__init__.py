@@ -16,7 +16,12 @@ from arrears.store.records.parties import (
     DebtorFactRecord,
     DebtorRecord,
 )
-from arrears.store.records.people import LoginAttemptRecord, TeamRecord, UserRecord
+from arrears.store.records.people import (
+    LoginAttemptRecord,
+    StaffSessionRecord,
+    TeamRecord,
+    UserRecord,
+)
 from arrears.store.records.planning import PlannedActionRecord, PlanRunRecord
 from arrears.store.records.tasks import TaskRecord
 
@@ -42,6 +47,7 @@ __all__ = [
     "PlanRunRecord",
     "PlannedActionRecord",
     "PromiseRecord",
+    "StaffSessionRecord",
     "TaskRecord",
     "TeamRecord",
     "UserRecord",

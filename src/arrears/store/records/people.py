@@ -60,3 +60,20 @@ class LoginAttemptRecord(Base):
     success: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(String(24))  # ok | password | totp | locked | disabled
     client_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class StaffSessionRecord(Base):
+    """A signed-in browser of a user: only the hash of its cookie is stored."""
+
+    __tablename__ = "staff_sessions"
+    __table_args__ = (Index("ix_staff_sessions_user", "user_id"),)
+
+    id: Mapped[IdPk]
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # the absolute end; idle time is counted from last_seen_at
+    ended_at: Mapped[datetime | None]
+    client_hash: Mapped[str | None] = mapped_column(String(64))

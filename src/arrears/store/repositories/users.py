@@ -9,7 +9,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from arrears.errors import Conflict, NotFound
-from arrears.store.records import LoginAttemptRecord, TeamRecord, UserRecord
+from arrears.store.records import (
+    LoginAttemptRecord,
+    StaffSessionRecord,
+    TeamRecord,
+    UserRecord,
+)
 from arrears.store.repositories.base import Repository
 
 
@@ -78,3 +83,19 @@ class UserRepository(Repository):
             a.client_hash == client_hash, a.success.is_(False), a.at > since
         )
         return int(self.session.scalar(query) or 0)
+
+    def add_session(self, **values: Any) -> StaffSessionRecord:
+        record = StaffSessionRecord(**values)
+        self.session.add(record)
+        self.session.flush()
+        return record
+
+    def session_by_hash(self, token_hash: str) -> StaffSessionRecord | None:
+        s = StaffSessionRecord
+        return self.session.scalars(select(s).where(s.token_hash == token_hash)).first()
+
+    def open_sessions(self, user_id: int) -> Sequence[StaffSessionRecord]:
+        s = StaffSessionRecord
+        return self.session.scalars(
+            select(s).where(s.user_id == user_id, s.ended_at.is_(None))
+        ).all()
