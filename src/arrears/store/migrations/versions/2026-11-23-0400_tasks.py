@@ -18,7 +18,6 @@ branch_labels = None
 depends_on = None
 
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-_ = (sa, op, UtcDateTime)  # used by the tables this revision creates
 
 
 def upgrade() -> None:
