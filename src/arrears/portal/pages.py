@@ -69,13 +69,7 @@ class PortalWeb:
 
     def form_origins(self, gateway: Any) -> tuple[str, ...]:
         """Where the payment form may send the browser: the gateway's hosted page."""
-        found = list(self.payment_origins)
-        base = getattr(gateway, "base_url", None)
-        if isinstance(base, str) and "://" in base:
-            scheme, rest = base.split("://", 1)
-            found.append(f"{scheme}://{rest.split('/', 1)[0]}")
-        if getattr(gateway, "name", None) == "stripe":
-            found.append("https://checkout.stripe.com")
+        found = [*self.payment_origins, *getattr(gateway, "checkout_origins", ())]
         return tuple(dict.fromkeys(found))
 
     @property

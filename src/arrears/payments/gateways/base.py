@@ -114,6 +114,9 @@ class PaymentGateway(Protocol):
     """One way of taking payments."""
 
     name: str  # registry name, also the webhook path: /webhooks/payments/<name>
+    # Origins of the hosted payment page the debtor's browser is sent to (a page that
+    # redirects there must allow them in its content security policy's form-action).
+    checkout_origins: tuple[str, ...]
 
     def create_checkout(
         self,
@@ -131,6 +134,12 @@ class PaymentGateway(Protocol):
     def verify_webhook(
         self, body: bytes, headers: Mapping[str, str], now: datetime
     ) -> GatewayEvent: ...
+
+
+def origin_of(url: str) -> str:
+    """``https://host:port`` of a URL."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
 def header(headers: Mapping[str, str], name: str) -> str | None:

@@ -51,6 +51,7 @@ class FakeGateway:
     """The ``fake`` gateway: nothing leaves the process."""
 
     name = "fake"
+    checkout_origins: tuple[str, ...] = ()  # no page: tests settle checkouts directly
 
     def __init__(self, *, webhook_secret: str = "fake-gateway-secret", fail: bool = False) -> None:
         self._secret = webhook_secret

@@ -41,6 +41,7 @@ from arrears.payments.gateways.base import (
     GatewayPayment,
     InvalidGatewayEvent,
     header,
+    origin_of,
 )
 
 SIGNATURE_HEADER = "X-Gateway-Signature"
@@ -63,6 +64,8 @@ class SandboxGateway:
         client: httpx.Client | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # The hosted page is on the sandbox itself.
+        self.checkout_origins: tuple[str, ...] = (origin_of(self.base_url),)
         self._api_key = api_key
         self._secret = webhook_secret
         self._client = client or httpx.Client(timeout=timeout)

@@ -73,6 +73,8 @@ class StripeGateway:
     """The ``stripe`` gateway (Checkout Sessions creating PaymentIntents)."""
 
     name = "stripe"
+    # Checkout Sessions are hosted by Stripe on its own origin, not on the API's.
+    checkout_origins: tuple[str, ...] = ("https://checkout.stripe.com",)
 
     def __init__(
         self,
