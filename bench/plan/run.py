@@ -2,7 +2,13 @@
 
     .venv/bin/python bench/plan/run.py [--sizes 1000000 10000000] [--partition 1000000] [--write]
 
-Each account has two contact points and on average 8 past contacts. The plan
+Each account has two contact points and on average 8 past contacts. The mix of
+jurisdictions is even over CN, GB and six US states. As in the demo history, about
+90% of US accounts have their validation notice on record (a letter mailed 25 to 39
+days before the plan date), so their steps are calls, texts and e-mails that the
+compliance engine judges under Reg F and the state overlays; about 70% of US
+accounts have a known time zone (address or phone area code), the others get the
+conservative set of US zones. The plan
 (features computed from store-shaped frames, strategy, segments, arms, today's
 steps, compliance verdicts, expected value and capacity) runs partition by
 partition in one process, exactly as ``planner.service`` does after reading
@@ -41,11 +47,22 @@ NO_DONE = pl.DataFrame(
     }
 )
 JURISDICTIONS = ["CN", "US-CA", "US-NY", "US-TX", "US-MA", "US-WA", "GB", "US-FL"]
+# The zone a US account's address or phone area code gives (a state's main zone).
+STATE_ZONES = {
+    "US-CA": "America/Los_Angeles", "US-NY": "America/New_York", "US-TX": "America/Chicago",
+    "US-MA": "America/New_York", "US-WA": "America/Los_Angeles", "US-FL": "America/New_York",
+}  # fmt: skip
+ZONE_KNOWN = 0.7  # share of US accounts whose zone is known
+NOTICE_SENT = 0.9  # share of US accounts whose validation notice went out weeks ago
 CLIENTS = {"CN": "cn-consumer", "GB": "uk-utility"}
 
 
 def synth_accounts(n: int, seed: int, offset: int) -> pl.DataFrame:
-    """The planner's input columns for n accounts (as store.queries would give them)."""
+    """The planner's input columns for n accounts (as store.queries would give them).
+
+    About 70% of US accounts have a known time zone (from the address or the phone's
+    area code); the others fall back to the conservative set of US zones.
+    """
     from arrears.strategy.features import SCHEMA
 
     rng = np.random.default_rng(seed)
@@ -62,6 +79,12 @@ def synth_accounts(n: int, seed: int, offset: int) -> pl.DataFrame:
         "days_since_last_payment": pl.Series(rng.integers(1, 90, n)).set(
             pl.Series(rng.random(n) >= 0.3), None),
     })  # fmt: skip
+    known = pl.Series(rng.random(n) < ZONE_KNOWN)
+    zone = pl.col("jurisdiction").replace_strict(STATE_ZONES, default=None)
+    frame = frame.with_columns(
+        pl.when(pl.lit(known) & zone.is_not_null()).then(pl.concat_list(zone))
+        .otherwise(pl.lit([], dtype=pl.List(pl.String))).alias("time_zones")
+    )  # fmt: skip
     return frame.with_columns(
         pl.col("account_id").alias("debtor_id"),
         pl.when(pl.col("jurisdiction") == "CN").then(pl.lit("cn-consumer"))
@@ -71,7 +94,6 @@ def synth_accounts(n: int, seed: int, offset: int) -> pl.DataFrame:
         .when(pl.col("jurisdiction") == "GB").then(pl.lit("GBP"))
         .otherwise(pl.lit("USD")).alias("currency"),
         pl.lit(1, dtype=pl.Int64).alias("client_id"),
-        pl.lit([], dtype=pl.List(pl.String)).alias("time_zones"),
         pl.lit([], dtype=pl.List(pl.String)).alias("holds"),
         pl.lit(None, dtype=pl.String).alias("current_segment"),
         pl.lit(None, dtype=pl.Date).alias("segment_since"),
@@ -209,7 +231,11 @@ def synth_resolution(accounts: pl.DataFrame, seed: int) -> pl.DataFrame:
 
 
 def synth_history(accounts: pl.DataFrame, per_account: float, seed: int) -> pl.DataFrame:
-    """On average ``per_account`` past contacts per account over the last 30 days."""
+    """On average ``per_account`` past contacts per account over the last 30 days.
+
+    As in the demo history (``sim.history``), about 90% of US accounts also have their
+    validation notice on record: a letter mailed 25 to 39 days before the plan date.
+    """
     rng = np.random.default_rng(seed + 1)
     n = accounts.height
     counts = rng.poisson(per_account, n)
@@ -220,7 +246,7 @@ def synth_history(accounts: pl.DataFrame, per_account: float, seed: int) -> pl.D
     channel = np.array(["call", "call", "call", "sms", "email"])[rng.integers(0, 5, m)]
     outcome = np.array(["no_answer", "voicemail", "conversation", "busy", "delivered"])[
         rng.integers(0, 5, m)]  # fmt: skip
-    return pl.DataFrame({
+    contacts = pl.DataFrame({
         "debtor_id": ids, "account_id": ids, "channel": channel,
         "direction": np.where(rng.random(m) < 0.95, "out", "in"),
         "occurred_at": pl.Series(seconds * 1_000_000).cast(pl.Duration("us")) + start,
@@ -229,6 +255,21 @@ def synth_history(accounts: pl.DataFrame, per_account: float, seed: int) -> pl.D
         pl.col("occurred_at").cast(pl.Datetime("us", "UTC")),
         pl.lit(None, dtype=pl.String).alias("template"),
     )  # fmt: skip
+    us = accounts["jurisdiction"].str.starts_with("US").to_numpy()
+    sent = accounts["account_id"].to_numpy()[us & (rng.random(n) < NOTICE_SENT)]
+    k = len(sent)
+    mailed = datetime.combine(AS_OF, datetime.min.time(), tzinfo=UTC) - timedelta(days=39)
+    days = rng.integers(0, 15, k) * 86400 + rng.integers(13 * 3600, 22 * 3600, k)
+    notices = pl.DataFrame({
+        "debtor_id": sent, "account_id": sent, "channel": ["letter"] * k,
+        "direction": ["out"] * k,
+        "occurred_at": pl.Series(days * 1_000_000).cast(pl.Duration("us")) + mailed,
+        "contact_value": ["address on file"] * k, "outcome": ["delivered"] * k,
+    }).with_columns(
+        pl.col("occurred_at").cast(pl.Datetime("us", "UTC")),
+        pl.lit("validation_notice").alias("template"),
+    )  # fmt: skip
+    return pl.concat([contacts, notices]).sort("account_id", maintain_order=True)
 
 
 def peak_rss_gib() -> float:
@@ -296,7 +337,9 @@ def main() -> None:
     lines = [
         "## Daily plan (`bench/plan/run.py`)", "",
         f"Measured {now()} on {machine()}. Synthetic accounts in partitions of "
-        f"{args.partition:,}; ~8 past contacts per account; one run each.", "",
+        f"{args.partition:,}; ~8 past contacts per account; US accounts: "
+        f"~{NOTICE_SENT:.0%} with the validation notice on record, ~{ZONE_KNOWN:.0%} with a "
+        "known zone; one run each.", "",
         "| accounts | history rows | actions | plan (s) | floor: group-by (s) | plan / floor "
         "| peak RSS (GiB) |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]  # fmt: skip

@@ -63,8 +63,12 @@ def evaluate(
     rows = prepare(contacts, people, rulebooks)
     frames = build(rows, people)
     found = recheck(frames, rulebooks, run_rules(frames, rulebooks))
+    # ``until`` and ``message`` break ties within a rule (one per zone or counter), so the
+    # order does not depend on how the joins before happened to order rows.
     found = found.with_columns(rank().alias("_rank")).sort(
-        ["contact_id", "_rank", "rule"], descending=[False, True, False]
+        ["contact_id", "_rank", "rule", "until", "message"],
+        descending=[False, True, False, False, False],
+        nulls_last=True,
     )
     found = found.drop("_rank")
     return Evaluation(found, decide(rows, found, presorted=True), rulebooks.versions())

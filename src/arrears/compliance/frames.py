@@ -152,15 +152,18 @@ def recent_rows(contacts: pl.DataFrame, zoned: pl.DataFrame, history: pl.DataFra
     The events travel as boolean facts (:func:`event_flags`), not strings: this is
     the tallest frame of an evaluation (contacts x zones x events).
     """
-    keys = contacts.select(
+    # The time window does not depend on the zone: join and filter once per contact and
+    # event, then repeat the surviving events for each candidate zone of the contact.
+    # Lazily, so that the window filter runs inside the join instead of after it.
+    keys = contacts.lazy().select(
         "contact_id",
         "person",
         "now",
         pl.col("debt").alias("c_debt"),
         pl.col("to").alias("c_to"),
         pl.col("counterparty").is_in(CONSUMER).alias("c_consumer"),
-    ).join(zoned.select("contact_id", "zone", "now_date"), on="contact_id")
-    events = history.select(
+    )
+    events = history.lazy().select(
         "person", "at", pl.col("to").alias("h_to"), pl.col("debt").alias("h_debt"), **event_flags()
     )
     joined = keys.join(events, on="person").filter(
@@ -174,7 +177,12 @@ def recent_rows(contacts: pl.DataFrame, zoned: pl.DataFrame, history: pl.DataFra
         # consumer, is a misdirected call.
         (pl.col("f_not_theirs") & pl.col("c_consumer")).alias("f_misdirected"),
     ).drop("person", "c_debt", "c_to", "h_debt", "h_to", "c_consumer", "f_not_theirs")
-    return with_lag(joined)
+    per_zone_rows = (
+        zoned.lazy().select("contact_id", "zone", "now_date").join(joined, on="contact_id")
+    )
+    first = ["contact_id", "now", "zone", "now_date"]
+    rest = [c for c in per_zone_rows.collect_schema().names() if c not in first]
+    return with_lag(per_zone_rows.select(*first, *rest).collect())
 
 
 def event_flags() -> dict[str, pl.Expr]:
@@ -225,13 +233,13 @@ def moved(frames: Frames, contacts: pl.DataFrame) -> Frames:
     """The frames of ``contacts`` (a subset moved to a later ``now``), reusing the history
     already joined: events after the original ``now`` do not exist in it, and the later
     ``now`` only changes each event's lag."""
-    keep = pl.col("contact_id").is_in(contacts["contact_id"].implode())
     zoned = zone_rows(contacts)
-    later = zoned.select("contact_id", "zone", "now", "now_date")
-    recent = frames.recent.filter(keep).drop("now", "now_date", "lag")
+    later = zoned.lazy().select("contact_id", "zone", "now", "now_date")
+    # The inner join keeps only the moved contacts' rows.
+    recent = frames.recent.lazy().drop("now", "now_date", "lag")
     recent = recent.join(later, on=["contact_id", "zone"])
     lag = (pl.col("now_date") - pl.col("h_date")).dt.total_days().cast(pl.Int32)
-    return Frames(contacts, zoned, frames.history, recent.with_columns(lag.alias("lag")))
+    return Frames(contacts, zoned, frames.history, recent.with_columns(lag.alias("lag")).collect())
 
 
 def at_now(frames_contacts: pl.DataFrame, until: pl.DataFrame) -> pl.DataFrame:

@@ -211,8 +211,45 @@ def common_window_start(zoned: pl.DataFrame, window: Window) -> pl.DataFrame:
         "zone",
         lambda part, zone: next_open(part, zone, window),
     )
-    settled = [one.select("contact_id", pl.col("t_next").alias("start"))]
     several = zoned.join(counts.filter(pl.col("n_zones") > 1), on="contact_id", how="semi")
+    settled = [
+        one.select("contact_id", pl.col("t_next").alias("start")),
+        _shared_starts(several, window),
+    ]
+    every = counts.select("contact_id")
+    found = pl.concat([part.with_columns(pl.col("start").cast(UTC_TIME)) for part in settled])
+    return every.join(found, on="contact_id", how="left")
+
+
+def _shared_starts(several: pl.DataFrame, window: Window) -> pl.DataFrame:
+    """:func:`_iterate` once per distinct (``now``, zones) and shared by the contacts.
+
+    The answer depends only on ``now`` and the set of zones, and a plan proposes the
+    same few instants to many people with the same candidate zones (every zone of the
+    jurisdiction when none is known): one contact of each kind stands for the others.
+    """
+    if several.is_empty():
+        return _iterate(several, window)
+    sets = several.group_by("contact_id").agg(
+        pl.col("now").first(),
+        pl.col("zone").cast(pl.String()).sort().str.join("\n").alias("_zones"),
+    )
+    chosen = sets.unique(["now", "_zones"], keep="any")
+    if chosen.height == sets.height:
+        return _iterate(several, window)
+    shown = several.join(chosen.select("contact_id"), on="contact_id", how="semi")
+    starts = chosen.join(_iterate(shown, window), on="contact_id", how="left")
+    shared = sets.join(starts.drop("contact_id"), on=["now", "_zones"], nulls_equal=True)
+    return shared.select("contact_id", "start")
+
+
+def _iterate(several: pl.DataFrame, window: Window) -> pl.DataFrame:
+    """``contact_id``, ``start`` of the contacts with several zones whose start was found.
+
+    The iteration t -> max over zones of next_open(t) from ``now``, until it settles
+    or passes the horizon (those contacts are left out: no common window).
+    """
+    settled = [pl.DataFrame(schema={"contact_id": several.schema["contact_id"], "start": UTC_TIME})]
     pairs = several.select("contact_id", "zone")
     state = several.group_by("contact_id").agg(
         pl.col("now").first(), pl.col("now").first().alias("t")
@@ -233,9 +270,7 @@ def common_window_start(zoned: pl.DataFrame, window: Window) -> pl.DataFrame:
         # Past the horizon the zones share no window: leave those rows without a start.
         state = state.filter(~pl.col("stable") & (pl.col("t") - pl.col("now") <= HORIZON))
         state = state.drop("t_next", "stable")
-    every = counts.select("contact_id")
-    found = pl.concat(settled).with_columns(pl.col("start").cast(UTC_TIME))
-    return every.join(found, on="contact_id", how="left")
+    return pl.concat([part.with_columns(pl.col("start").cast(UTC_TIME)) for part in settled])
 
 
 def local_label(frame: pl.DataFrame, instant: str, zone_col: str, out: str) -> pl.DataFrame:
