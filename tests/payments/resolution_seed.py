@@ -79,7 +79,7 @@ def seed(
 
 
 def pay(uow: UnitOfWork, account_id: int, amount: int, on: date, ref: str) -> PaymentRecord:
-    account = uow.resolution.account(account_id)
+    account = uow.accounts.get(account_id)
     payment = PaymentInput(reference=ref, amount_minor=amount, currency=account.currency,
                            paid_on=on, method="transfer")  # fmt: skip
     at = datetime.combine(on, AT.timetz())
@@ -87,7 +87,7 @@ def pay(uow: UnitOfWork, account_id: int, amount: int, on: date, ref: str) -> Pa
 
 
 def reverse(uow: UnitOfWork, account_id: int, ref: str, on: date) -> None:
-    account = uow.resolution.account(account_id)
+    account = uow.accounts.get(account_id)
     original = uow.session.scalars(select(PaymentRecord).filter_by(reference=ref)).one()
     reversal = PaymentInput(reference=f"{ref}-R", amount_minor=original.amount_minor,
                             currency=account.currency, paid_on=on)  # fmt: skip

@@ -18,7 +18,7 @@ def test_one_run_judges_ends_and_reminds_and_a_rerun_is_quiet(uow_factory):
     with uow_factory() as uow:
         take_promise(
             uow=uow,
-            account=uow.resolution.account(promised),
+            account=uow.accounts.get(promised),
             amount_minor=100_000,
             due_on=day(3),
             channel="phone",
@@ -35,7 +35,7 @@ def test_one_run_judges_ends_and_reminds_and_a_rerun_is_quiet(uow_factory):
         )
         add_deferral(
             uow=uow,
-            account=uow.resolution.account(promised),
+            account=uow.accounts.get(promised),
             until=day(4),
             reason="flood",
             by="agent.li",
@@ -49,4 +49,4 @@ def test_one_run_judges_ends_and_reminds_and_a_rerun_is_quiet(uow_factory):
     assert first.counts["deferrals_ended"] == 1 and first.counts["promises_broken"] == 1
     assert sum(again.counts.values()) == 0
     with uow_factory() as uow:
-        assert uow.resolution.account(promised).status == "active"
+        assert uow.accounts.get(promised).status == "active"

@@ -16,7 +16,7 @@ US = policy_of("us-agency")  # at most 90 days
 
 def defer(uow_factory, account_id: int, days: int = 30) -> int:
     with uow_factory() as uow:
-        deferral = add_deferral(uow=uow, account=uow.resolution.account(account_id),
+        deferral = add_deferral(uow=uow, account=uow.accounts.get(account_id),
                                 until=day(days), reason="lost job", by="agent.li",
                                 channel="phone", at=AT, policy=US)  # fmt: skip
         uow.commit()
@@ -28,7 +28,7 @@ class TestDeferrals:
         account_id = seed(uow_factory)
         defer(uow_factory, account_id)
         with uow_factory() as uow:
-            account = uow.resolution.account(account_id)
+            account = uow.accounts.get(account_id)
             assert account.status == "on_hold"
             (hold,) = account.holds
             assert hold["kind"] == "deferral" and hold["until"] == day(30).isoformat()
@@ -49,14 +49,14 @@ class TestDeferrals:
                              policies=policies()).counts["deferrals_ended"] == 0  # fmt: skip
             assert run_daily(uow=uow, as_of=day(31), at=at(31),
                              policies=policies()).counts["deferrals_ended"] == 1  # fmt: skip
-            account = uow.resolution.account(account_id)
+            account = uow.accounts.get(account_id)
             assert (account.status, account.holds) == ("active", [])
             assert uow.resolution.deferral(deferral_id).status == "ended"
 
     def test_a_plan_resumes_after_the_pause_and_misses_nothing_meanwhile(self, uow_factory):
         account_id = seed(uow_factory)
         with uow_factory() as uow:
-            account = uow.resolution.account(account_id)
+            account = uow.accounts.get(account_id)
             terms = terms_from(
                 account=account,
                 policy=US,
@@ -74,5 +74,5 @@ class TestDeferrals:
             report = run_daily(uow=uow, as_of=day(20), at=at(20), policies=policies())
             assert report.counts["instalments_missed"] == 0
             end_deferral(uow=uow, deferral_id=deferral_id, by="agent.li", at=at(21))
-            assert uow.resolution.account(account_id).status == "in_plan"
+            assert uow.accounts.get(account_id).status == "in_plan"
             assert uow.resolution.plan(plan.id).status == "active"

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.db
 
 def five_monthly(uow_factory, account_id: int, code: str = "us-agency") -> int:
     with uow_factory() as uow:
-        account, policy = uow.resolution.account(account_id), policy_of(code)
+        account, policy = uow.accounts.get(account_id), policy_of(code)
         terms = terms_from(account=account, policy=policy, count=5, frequency="monthly",
                            down_payment_minor=None, first_due_on=None, as_of=AT.date())  # fmt: skip
         plan = create_plan(uow=uow, account=account, terms=terms, channel="phone",
@@ -38,7 +38,7 @@ class TestSettingUpAPlan:
     def test_offers_follow_the_clients_policy(self, uow_factory):
         account_id = seed(uow_factory)
         with uow_factory() as uow:
-            account = uow.resolution.account(account_id)
+            account = uow.accounts.get(account_id)
             offers = plan_offers(account=account, policy=policy_of("us-agency"), as_of=AT.date())
         monthly = [o.terms.count for o in offers if o.terms.frequency.value == "monthly"]
         assert monthly == [24, 12, 3]  # US: up to 24 months
@@ -47,13 +47,13 @@ class TestSettingUpAPlan:
     def test_a_plan_from_an_offer_puts_the_account_in_plan_and_queues_the_letter(self, uow_factory):
         account_id = seed(uow_factory)
         with uow_factory() as uow:
-            account, policy = uow.resolution.account(account_id), policy_of("us-agency")
+            account, policy = uow.accounts.get(account_id), policy_of("us-agency")
             offer = plan_offers(account=account, policy=policy, as_of=AT.date())[1]
             plan = create_plan(uow=uow, account=account, offer=offer, channel="portal",
                                created_by="portal", at=AT, policy=policy)  # fmt: skip
             uow.commit()
         with uow_factory() as uow:
-            assert uow.resolution.account(account_id).status == "in_plan"
+            assert uow.accounts.get(account_id).status == "in_plan"
             rows = uow.resolution.instalments(plan.id)
             assert len(rows) == 12 and sum(r.amount_minor for r in rows) == 500_000
             letter = uow.session.scalars(select(OutboxRecord)).one()
@@ -64,7 +64,7 @@ class TestSettingUpAPlan:
         account_id = seed(uow_factory, code="cn-consumer")
         plan_id = five_monthly(uow_factory, account_id, code="cn-consumer")
         with uow_factory() as uow:
-            account, plan = uow.resolution.account(account_id), uow.resolution.plan(plan_id)
+            account, plan = uow.accounts.get(account_id), uow.resolution.plan(plan_id)
             # 10 % down (50,000), 450,000 at 3.6 % flat for 5 months: 6,750
             assert plan.interest_minor == 6_750 and plan.down_payment_minor == 50_000
             assert account.interest_minor == 6_750
@@ -73,7 +73,7 @@ class TestSettingUpAPlan:
     def test_terms_outside_the_policy_and_a_second_plan_are_refused(self, uow_factory):
         account_id = seed(uow_factory)
         with uow_factory() as uow, pytest.raises(InvalidInput, match="max_term_months"):
-            terms_from(account=uow.resolution.account(account_id), policy=policy_of("us-agency"),
+            terms_from(account=uow.accounts.get(account_id), policy=policy_of("us-agency"),
                        count=25, frequency="monthly", down_payment_minor=None,
                        first_due_on=None, as_of=AT.date())  # fmt: skip
         five_monthly(uow_factory, account_id)
@@ -85,7 +85,7 @@ class TestSettingUpAPlan:
         with uow_factory() as uow:
             promise = take_promise(
                 uow=uow,
-                account=uow.resolution.account(account_id),
+                account=uow.accounts.get(account_id),
                 amount_minor=100_000,
                 due_on=day(3),
                 channel="phone",
@@ -109,13 +109,13 @@ class TestPayingThePlan:
             assert paid == [100_000, 50_000, 0, 0, 0]
             pay(uow, account_id, 350_000, day(40), "P2")
             assert uow.resolution.plan(plan_id).status == "completed"
-            assert uow.resolution.account(account_id).status == "paid"
+            assert uow.accounts.get(account_id).status == "paid"
 
     def test_paying_off_early_forgives_the_interest_not_yet_earned(self, uow_factory):
         account_id = seed(uow_factory, code="cn-consumer")
         plan_id = five_monthly(uow_factory, account_id, code="cn-consumer")
         with uow_factory() as uow:
-            account = uow.resolution.account(account_id)
+            account = uow.accounts.get(account_id)
             pay(uow, account_id, 50_000, day(7), "DOWN")
             quote = payoff_quote(uow=uow, account=account, as_of=day(10))
             assert quote.forgiven_minor == 6_750
@@ -141,7 +141,7 @@ class TestMissingInstalments:
             later = run_daily(uow=uow, as_of=day(43), at=at(43), policies=policies())
             assert later.counts["plans_broken"] == 1
             assert uow.resolution.plan(plan_id).status == "broken"
-            assert uow.resolution.account(account_id).status == "active"
+            assert uow.accounts.get(account_id).status == "active"
 
     def test_catching_up_after_a_miss_keeps_the_plan(self, uow_factory):
         account_id = seed(uow_factory)
@@ -167,6 +167,6 @@ class TestMissingInstalments:
         plan_id = five_monthly(uow_factory, account_id)
         with uow_factory() as uow:
             cancel_plan(uow=uow, plan_id=plan_id, by="agent.li", at=at(1), reason="asked")
-            assert uow.resolution.account(account_id).status == "active"
+            assert uow.accounts.get(account_id).status == "active"
             with pytest.raises(Conflict):
                 cancel_plan(uow=uow, plan_id=plan_id, by="agent.li", at=at(1), reason="again")

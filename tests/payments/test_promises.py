@@ -17,7 +17,7 @@ pytestmark = pytest.mark.db
 
 def promise(uow_factory, account_id: int, amount: int = 100_000, due: int = 5):
     with uow_factory() as uow:
-        account = uow.resolution.account(account_id)
+        account = uow.accounts.get(account_id)
         record = take_promise(uow=uow, account=account, amount_minor=amount, due_on=day(due),
                               channel="phone", taken_by="agent.li", at=AT,
                               policy=policy_of("us-agency"))  # fmt: skip
@@ -30,7 +30,7 @@ class TestTakingAPromise:
         account_id = seed(uow_factory)
         promise_id = promise(uow_factory, account_id)
         with uow_factory() as uow:
-            assert uow.resolution.account(account_id).status == "promised"
+            assert uow.accounts.get(account_id).status == "promised"
             stored = uow.resolution.promise(promise_id)
             assert stored.policy_version.startswith("default@") and stored.grace_days == 2
             actions = uow.session.scalars(select(AuditEventRecord.action)).all()
@@ -53,7 +53,7 @@ class TestTakingAPromise:
         promise_id = promise(uow_factory, account_id)
         with uow_factory() as uow:
             cancel_promise(uow=uow, promise_id=promise_id, by="agent.li", at=at(1))
-            assert uow.resolution.account(account_id).status == "active"
+            assert uow.accounts.get(account_id).status == "active"
 
 
 class TestKeepingIt:
@@ -66,7 +66,7 @@ class TestKeepingIt:
         with uow_factory() as uow:
             kept = uow.resolution.promise(promise_id)
             assert (kept.status, kept.paid_minor, kept.resolved_on) == ("kept", 100_000, day(2))
-            assert uow.resolution.account(account_id).status == "active"
+            assert uow.accounts.get(account_id).status == "active"
 
     def test_two_payments_add_up(self, uow_factory):
         account_id = seed(uow_factory)
@@ -85,7 +85,7 @@ class TestKeepingIt:
             reverse(uow, account_id, "P1", day(3))
             reopened = uow.resolution.promise(promise_id)
             assert (reopened.status, reopened.paid_minor) == ("pending", 0)
-            assert uow.resolution.account(account_id).status == "promised"
+            assert uow.accounts.get(account_id).status == "promised"
 
 
 class TestBreakingIt:
@@ -100,7 +100,7 @@ class TestBreakingIt:
         assert report.counts["promises_broken"] == 1
         with uow_factory() as uow:
             assert uow.resolution.promise(promise_id).status == "broken"
-            assert uow.resolution.account(account_id).status == "active"
+            assert uow.accounts.get(account_id).status == "active"
             state = resolution_state(uow.session, as_of=day(8)).row(0, named=True)
         assert state["promise_status"] == "broken" and state["broken_promises"] == 1
         assert state["resolution_events"] == ["promise_broken"]

@@ -25,7 +25,7 @@ def propose(uow_factory, account_id: int, amount: int, role: str = "collector",
             form: str = "lump_sum", instalments: int = 0):  # fmt: skip
     with uow_factory() as uow:
         settlement = propose_settlement(
-            uow=uow, account=uow.resolution.account(account_id), amount_minor=amount, form=form,
+            uow=uow, account=uow.accounts.get(account_id), amount_minor=amount, form=form,
             instalments=instalments, by="agent.li" if role != "debtor" else "portal", role=role,
             channel="phone" if role != "debtor" else "portal", at=AT, policy=US,
         )  # fmt: skip
@@ -52,7 +52,7 @@ class TestWithinAuthority:
             uow.commit()
         with uow_factory() as uow:
             settlement = uow.resolution.settlement(settlement_id)
-            account = uow.resolution.account(account_id)
+            account = uow.accounts.get(account_id)
             assert settlement.status == "completed" and settlement.waived_minor == 100_000
             assert settlement.waived["principal"] == 100_000
             assert account.status == "settled" and account.principal_minor == 0
@@ -63,7 +63,7 @@ class TestWithinAuthority:
         with uow_factory() as uow:
             pay(uow, account_id, 400_000, day(5), "S1")
             reverse(uow, account_id, "S1", day(8))
-            account = uow.resolution.account(account_id)
+            account = uow.accounts.get(account_id)
             assert account.principal_minor == 500_000 and account.status == "active"
             assert uow.resolution.settlement(settlement_id).status == "accepted"
 
@@ -141,19 +141,19 @@ class TestShortPlan:
             settlement = uow.resolution.settlement(settlement_id)
             plan = uow.resolution.plan(settlement.plan_id)
             assert (plan.kind, plan.total_minor, plan.count) == ("settlement", 420_000, 3)
-            assert uow.resolution.account(account_id).status == "in_plan"
+            assert uow.accounts.get(account_id).status == "in_plan"
             for n, amount in enumerate([140_000, 140_000, 140_000]):
                 pay(uow, account_id, amount, day(7 + 30 * n), f"I{n}")
             assert uow.resolution.settlement(settlement_id).status == "completed"
             assert uow.resolution.plan(plan.id).status == "completed"
-            account = uow.resolution.account(account_id)
+            account = uow.accounts.get(account_id)
             assert account.status == "settled" and account.principal_minor == 0
 
 
 def test_a_lump_sum_settlement_paid_during_a_plan_ends_the_plan(uow_factory):
     account_id = seed(uow_factory)
     with uow_factory() as uow:
-        account = uow.resolution.account(account_id)
+        account = uow.accounts.get(account_id)
         terms = terms_from(account=account, policy=US, count=5, frequency="monthly",
                            down_payment_minor=None, first_due_on=None, as_of=AT.date())  # fmt: skip
         plan = create_plan(uow=uow, account=account, terms=terms, channel="phone",
@@ -163,5 +163,5 @@ def test_a_lump_sum_settlement_paid_during_a_plan_ends_the_plan(uow_factory):
     with uow_factory() as uow:
         pay(uow, account_id, 400_000, day(5), "S1")
         assert uow.resolution.plan(plan.id).status == "cancelled"
-        account = uow.resolution.account(account_id)
+        account = uow.accounts.get(account_id)
         assert account.status == "settled" and account.principal_minor == 0

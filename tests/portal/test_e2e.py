@@ -151,7 +151,7 @@ def test_a_debtor_verifies_pays_plans_disputes_and_opts_out(
     page.get_by_text(w["paid"]).wait_for()
     accessible(page)
     with uow_factory() as uow:
-        payments = uow.portal.payments(s.account_id)
+        payments = uow.payments.of_account(s.account_id)
         assert [(p.amount_minor, p.kind) for p in payments] == [(10_000, "payment")]
         assert (
             uow.portal.account(s.account_id).principal_minor

@@ -63,7 +63,7 @@ class _Policies:
 
     def of(self, account: AccountRecord) -> ResolutionPolicy:
         if account.client_id not in self._by_client:
-            client = self._uow.resolution.client(account.client_id)
+            client = self._uow.clients.get(account.client_id)
             self._by_client[account.client_id] = self._book.for_client(
                 client.code, client.jurisdiction
             )
@@ -116,7 +116,7 @@ def _review_plans(uow: UnitOfWork, as_of: date, at: datetime, actor: str,
 def _lapse_lump_sums(uow: UnitOfWork, as_of: date, at: datetime, actor: str,
                      per_client: _Policies, report: DailyReport) -> None:  # fmt: skip
     for settlement in uow.resolution.accepted_lump_sums_due_before(as_of):
-        account = uow.resolution.account(settlement.account_id)
+        account = uow.accounts.get(settlement.account_id)
         grace = per_client.of(account).promises.grace_days
         if settlement.due_on + timedelta(days=grace) < as_of:
             settlements.break_settlement(uow=uow, settlement=settlement, at=at, actor=actor,
@@ -127,7 +127,7 @@ def _lapse_lump_sums(uow: UnitOfWork, as_of: date, at: datetime, actor: str,
 def _remind(uow: UnitOfWork, as_of: date, at: datetime, per_client: _Policies,
             report: DailyReport) -> None:  # fmt: skip
     for promise in uow.resolution.pending_promises():
-        account = uow.resolution.account(promise.account_id)
+        account = uow.accounts.get(promise.account_id)
         policy = per_client.of(account)
         if reminder_due(promise.due_on, as_of, policy.promises.reminder_days_before):
             report.counts["reminders_queued"] += len(queue(
@@ -137,7 +137,7 @@ def _remind(uow: UnitOfWork, as_of: date, at: datetime, per_client: _Policies,
                                 "due_on": promise.due_on.isoformat()},
             ))  # fmt: skip
     for plan in uow.resolution.open_plans():
-        account = uow.resolution.account(plan.account_id)
+        account = uow.accounts.get(plan.account_id)
         days = per_client.of(account).plans.reminder_days_before
         for item in uow.resolution.instalments(plan.id):
             if item.paid_minor >= item.amount_minor or not reminder_due(item.due_on, as_of, days):

@@ -100,7 +100,7 @@ def end_deferral(
     deferral = uow.resolution.deferral(deferral_id)
     if deferral.status != "active":
         raise Conflict(f"deferral {deferral_id} is already {deferral.status}")
-    account = uow.resolution.account(deferral.account_id)
+    account = uow.accounts.get(deferral.account_id)
     before = snapshot(account)
     account.holds = [
         h

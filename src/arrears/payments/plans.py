@@ -313,7 +313,7 @@ def review_plan(
     ``plan_broken`` when it broke. Accounts on hold (a deferral) are skipped:
     a pause is not a miss.
     """
-    account = uow.resolution.account(plan.account_id)
+    account = uow.accounts.get(plan.account_id)
     if account.status == AccountStatus.ON_HOLD or plan.status in CLOSED_PLAN:
         return []
     rows = uow.resolution.instalments(plan.id)
@@ -375,7 +375,7 @@ def cancel_plan(
     plan = uow.resolution.plan(plan_id)
     if plan.status in CLOSED_PLAN:
         raise Conflict(f"plan {plan_id} is already {plan.status}")
-    account = uow.resolution.account(plan.account_id)
+    account = uow.accounts.get(plan.account_id)
     _end(uow, account, plan, PlanStatus.CANCELLED, reason, at.date(), at, by)
     return plan
 

@@ -132,7 +132,7 @@ def cancel_promise(*, uow: UnitOfWork, promise_id: int, by: str, at: datetime) -
     promise = uow.resolution.promise(promise_id)
     if promise.status != PromiseStatus.PENDING:
         raise Conflict(f"promise {promise_id} is {promise.status}, not pending")
-    account = uow.resolution.account(promise.account_id)
+    account = uow.accounts.get(promise.account_id)
     before = {"status": promise.status, "account_status": account.status}
     promise.status, promise.updated_at = PromiseStatus.CANCELLED.value, at
     if not uow.resolution.pending_promises(account.id):
@@ -149,6 +149,6 @@ def evaluate_promises(
     """Judge every pending promise on ``as_of`` (the daily batch's promise step)."""
     changes: list[PromiseChange] = []
     for account_id in sorted({p.account_id for p in uow.resolution.pending_promises()}):
-        account = uow.resolution.account(account_id)
+        account = uow.accounts.get(account_id)
         changes += refresh_promises(uow=uow, account=account, as_of=as_of, at=at, actor=actor)
     return changes

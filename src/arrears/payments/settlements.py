@@ -184,7 +184,7 @@ def approve_settlement(
             f"a {who.value} may not approve a discount of {settlement.discount} "
             f"(settlement {settlement_id})"
         )  # fmt: skip
-    account = uow.resolution.account(settlement.account_id)
+    account = uow.accounts.get(settlement.account_id)
     _accept(uow, account, settlement, by, who, at, policy)
     _close_task(uow, settlement, by, at, "approved")
     return settlement

@@ -148,7 +148,7 @@ class Letter:
 
 
 def receipts(uow: UnitOfWork, who: Verified) -> list[PaymentRecord]:
-    return [p for p in uow.portal.payments(who.account.id)
+    return [p for p in uow.payments.of_account(who.account.id)
             if p.kind == "payment" and p.reversed_by_id is None]  # fmt: skip
 
 

@@ -84,7 +84,7 @@ def overview(uow: UnitOfWork, who: Verified) -> Overview:
     items = [Item(N_("Principal"), a.principal_minor), Item(N_("Interest"), a.interest_minor),
              Item(N_("Fees"), a.fees_minor), Item(N_("Costs"), a.costs_minor)]  # fmt: skip
     jurisdiction = a.jurisdiction or who.debtor.jurisdiction or who.client.jurisdiction or ""
-    payments = [(p.paid_on, p.amount_minor) for p in uow.portal.payments(a.id)]
+    payments = [(p.paid_on, p.amount_minor) for p in uow.payments.of_account(a.id)]
     disputes = [d for d in uow.disputes.of_account(a.id) if d.status == "open"]
     return Overview(
         account_ref_masked=masked_ref(a.account_ref), creditor=who.client.name,

@@ -52,7 +52,7 @@ def _account(uow: UnitOfWork, ref: str, client: str | None) -> AccountRecord:
 
 
 def _policy_for(uow: UnitOfWork, book: PolicyBook, account: AccountRecord) -> ResolutionPolicy:
-    client = uow.resolution.client(account.client_id)
+    client = uow.clients.get(account.client_id)
     return book.for_client(client.code, client.jurisdiction)
 
 
@@ -324,7 +324,7 @@ def _decide(settlement_id: int, by: str, role: str, reason: str | None) -> None:
     ctx = build_app()
     book = _policies(ctx)
     with ctx.uow() as uow:
-        account = uow.resolution.account(uow.resolution.settlement(settlement_id).account_id)
+        account = uow.accounts.get(uow.resolution.settlement(settlement_id).account_id)
         policy = _policy_for(uow, book, account)
         if reason is None:
             s = settlement_service.approve_settlement(

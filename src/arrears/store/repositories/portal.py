@@ -134,14 +134,6 @@ class PortalRepository(Repository):
         )
         return self.session.scalars(query).all()
 
-    def payments(self, account_id: int) -> Sequence[PaymentRecord]:
-        query = (
-            select(PaymentRecord)
-            .where(PaymentRecord.account_id == account_id)
-            .order_by(PaymentRecord.paid_on, PaymentRecord.id)
-        )
-        return self.session.scalars(query).all()
-
     def payment(self, account_id: int, payment_id: int) -> PaymentRecord | None:
         record = self.session.get(PaymentRecord, payment_id)
         return record if record is not None and record.account_id == account_id else None

@@ -10,8 +10,6 @@ from sqlalchemy import Select, select
 
 from arrears.errors import NotFound
 from arrears.store.records import (
-    AccountRecord,
-    ClientRecord,
     ContactPointRecord,
     PaymentRecord,
     PromiseRecord,
@@ -41,19 +39,6 @@ class ResolutionRepository(Repository):
     def _first(self, query: Select[T]) -> T | None:
         self.session.flush()
         return self.session.scalars(query).first()
-
-    # accounts and clients, as the services need them
-    def account(self, account_id: int) -> AccountRecord:
-        record = self.session.get(AccountRecord, account_id)
-        if record is None:
-            raise NotFound(f"no account {account_id}")
-        return record
-
-    def client(self, client_id: int) -> ClientRecord:
-        record = self.session.get(ClientRecord, client_id)
-        if record is None:
-            raise NotFound(f"no client {client_id}")
-        return record
 
     def counted_payments(self, account_id: int, since: date) -> list[tuple[date, int]]:
         """``(paid_on, amount)`` of the account's payments since ``since`` not reversed since."""
