@@ -100,6 +100,23 @@ class TestConsequences:
         assert account.status == "disputed"
         assert [h["kind"] for h in account.holds] == ["dispute"]
 
+    def test_a_dispute_by_reply_is_recorded_and_can_be_resolved(self, uow_factory):
+        from arrears.payments.disputes import resolve_dispute
+
+        account_id = seed(uow_factory)
+        with uow_factory() as uow:
+            receive(uow, reply("这笔钱我没借过"), says("dispute"), actor="test")
+            receive(uow, reply("真的不是我借的", provider_id="sms-2"), says("dispute"),
+                    actor="test")  # fmt: skip
+            uow.commit()
+        with uow_factory() as uow:
+            (dispute,) = uow.disputes.of_account(account_id)
+            assert (dispute.channel, dispute.details) == ("sms", "这笔钱我没借过")
+            resolve_dispute(uow=uow, dispute_id=dispute.id, outcome="verified", by="ann", at=AT)
+            uow.commit()
+        (account,) = one(uow_factory, AccountRecord, id=account_id)
+        assert account.status == "active" and account.holds == []
+
     def test_a_promise_creates_a_promise_record_with_amount_and_date(self, uow_factory):
         account_id = seed(uow_factory)
         with uow_factory() as uow:

@@ -36,6 +36,7 @@ from arrears.core.dedup import event_key
 from arrears.errors import NotFound
 from arrears.inbound.intent import classify
 from arrears.inbound.intent.result import Intent
+from arrears.payments.disputes import open_dispute
 from arrears.store.records import AccountRecord, InboundMessageRecord
 from arrears.store.repositories.audit import AuditEvent
 from arrears.store.uow import UnitOfWork
@@ -126,7 +127,7 @@ def apply_intent(
 ) -> list[str]:
     at = record.received_at
     if intent == "dispute":
-        return _hold(uow, account, "dispute", "disputed", record, actor)
+        return _dispute(uow, account, record, actor)
     if intent == "promise":
         return _promise(uow, account, record, actor)
     if intent == "wrong_person":
@@ -172,22 +173,16 @@ def _stop(uow: UnitOfWork, record: InboundMessageRecord, actor: str) -> list[str
     return [f"opted out of {record.channel} at this address ({len(changed)} contact point(s))"]
 
 
-def _hold(
-    uow: UnitOfWork, account: AccountRecord, kind: str, status: str,
-    record: InboundMessageRecord, actor: str,
-) -> list[str]:  # fmt: skip
-    before = {"status": account.status, "holds": list(account.holds or [])}
-    if not any(h.get("kind") == kind for h in account.holds or []):
-        hold = {
-            "kind": kind,
-            "since": record.received_at.isoformat(),
-            "source": f"inbound:{record.id}",
-        }
-        account.holds = [*(account.holds or []), hold]
-    if account.status != status and can_transition(account.status, status):
-        account.status = status
-    _account_audit(uow, account, before, record, actor, f"account.{kind}")
-    return [f"{kind} hold on the account; status {account.status}"]
+def _dispute(
+    uow: UnitOfWork, account: AccountRecord, record: InboundMessageRecord, actor: str
+) -> list[str]:
+    """A dispute by reply is a dispute like any other: recorded, held, reviewed, resolvable."""
+    if any(d.status == "open" for d in uow.disputes.of_account(account.id)):
+        return ["the account already has an open dispute; collection stays paused"]
+    opened = open_dispute(uow=uow, account=account, reason="other", details=record.body[:2000],
+                          channel=record.channel, by=actor, at=record.received_at)  # fmt: skip
+    return [f"dispute {opened.dispute.id} opened: dispute hold on the account; "
+            f"status {account.status}"]  # fmt: skip
 
 
 def _promise(

@@ -58,18 +58,23 @@ def open_dispute(
     channel: str,
     by: str,
     at: datetime,
-    documents_root: Path,
+    documents_root: Path | None = None,
     documents: Sequence[DocumentInput] = (),
 ) -> DisputeOpened:
-    """Record a dispute, put the account on a dispute hold and keep the evidence."""
+    """Record a dispute, put the account on a dispute hold and keep the evidence.
+
+    ``documents_root`` is where uploads are kept; needed only when there are documents.
+    """
     _check_opening(uow, account, reason, details, documents)
+    if documents and documents_root is None:
+        raise ValueError("documents need a documents_root to be kept in")
     before = {"status": account.status, "holds": list(account.holds or [])}
     dispute = uow.disputes.add(
         account_id=account.id, debtor_id=account.debtor_id, client_id=account.client_id,
         reason=reason, details=(details or "").strip() or None, channel=channel, opened_by=by,
         opened_at=at, prior_status=account.status, status="open", details_json={},
     )  # fmt: skip
-    kept = [
+    kept = [] if documents_root is None else [
         store_document(uow=uow, root=documents_root, account=account, kind="dispute_evidence",
                        upload=doc, source=by, at=at, dispute_id=dispute.id).id
         for doc in documents
