@@ -19,6 +19,7 @@ Full national ids and full phone numbers are shown only to roles with
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -64,3 +65,29 @@ def parse_role(value: str) -> Role:
 def can(role: Role | str, permission: str) -> bool:
     """True when ``role`` has ``permission``."""
     return permission in PERMISSIONS[parse_role(role)]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in staff member behind a request, as pages and services see them.
+
+    Built by the web app from the session on every request; pages never trust
+    anything the browser says about who it is. ``csrf`` is the token every form
+    of this session must echo.
+    """
+
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    team_id: int | None
+    locale: str
+    csrf: str
+
+    def can(self, permission: str) -> bool:
+        return permission in PERMISSIONS[self.role]
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail names this person."""
+        return f"user:{self.username}"

@@ -10,10 +10,11 @@ retries a delivered webhook changes nothing the second time.
 - ``POST /webhooks/sms/inbound``: a debtor's text is received, matched,
   classified and acted on (:mod:`arrears.inbound.service`).
 
-The payments API and gateway webhooks (:mod:`arrears.payments.endpoints`) and
-the debtor portal (:mod:`arrears.portal.pages`) join when their configuration
-is given; :mod:`arrears.web.security` adds the headers and error pages every
-response needs.
+The payments API and gateway webhooks (:mod:`arrears.payments.endpoints`),
+the debtor portal (:mod:`arrears.portal.pages`) and the staff pages
+(:mod:`arrears.web.staff`: workbench, supervisor console, dashboards) join
+when their configuration is given; :mod:`arrears.web.security` adds the
+headers and error pages every response needs.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from arrears.outbox.receipts import apply_receipt
 from arrears.payments import endpoints as payments_endpoints
 from arrears.portal import pages as portal_pages
 from arrears.store.uow import UnitOfWork
-from arrears.web import security
+from arrears.web import security, staff
+from arrears.workbench.guard import StaffWeb
 
 
 def create_app(
@@ -42,6 +44,7 @@ def create_app(
     clock: Callable[[], datetime],
     payments: payments_endpoints.PaymentsWeb | None = None,
     portal: portal_pages.PortalWeb | None = None,
+    staff_web: StaffWeb | None = None,
 ) -> FastAPI:
     app = FastAPI(title="arrears", version="0.1", docs_url=None, redoc_url=None)
     security.install(app)
@@ -49,6 +52,8 @@ def create_app(
         app.include_router(payments_endpoints.build_router(uow_factory, clock, payments))
     if portal is not None:
         app.include_router(portal_pages.build_router(uow_factory, clock, portal))
+    if staff_web is not None:
+        staff.install(app, uow_factory, clock, staff_web)
 
     @app.exception_handler(ArrearsError)
     async def _arrears_error(request: Request, exc: ArrearsError) -> JSONResponse:

@@ -6,11 +6,12 @@
   gateway's origin in its own policy).
 - ``Referrer-Policy: no-referrer``: a portal address carries a signed token,
   which must not leak to another site through the Referer header.
-- ``Cache-Control: no-store`` on portal pages, which show personal data.
+- ``Cache-Control: no-store`` on portal and staff pages, which show personal data.
 - HSTS when served over https.
 - Errors: a plain HTML page for ``/portal`` addresses that says only that the
-  page cannot be shown (the same for a forged, expired or unknown link), JSON
-  for the API; never a stack trace (a generic 500 page or body).
+  page cannot be shown (the same for a forged, expired or unknown link), a
+  staff error page for ``/workbench``, ``/supervisor`` and ``/dashboards``,
+  JSON for the API; never a stack trace (a generic 500 page or body).
 - Access logs never show a portal token: the path is logged with the token
   replaced.
 - :class:`RateLimiter`: an in-memory sliding window the portal uses on the
@@ -25,10 +26,13 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from arrears.portal.guard import CSP, PORTAL_PREFIX, RateLimiter, csp, error_page
+from arrears.ui.i18n import normalize
+from arrears.ui.render import error_page as staff_error_page
+from arrears.workbench.guard import is_staff
 
 __all__ = ["CSP", "RateLimiter", "csp", "error_page", "install", "redact"]
 _TOKEN_IN_PATH = re.compile(r"(/portal/)(?!static/)[^/?#\s\"]+")
@@ -57,7 +61,7 @@ def _headers(request: Request, response: Response) -> None:
     h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
     if request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https":
         h.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if is_portal(request.url.path):
+    if is_portal(request.url.path) or (is_staff(request.url.path) and "Cache-Control" not in h):
         h["Cache-Control"] = "no-store"
         h["Pragma"] = "no-cache"
 
@@ -68,6 +72,9 @@ def _headers(request: Request, response: Response) -> None:
 def _error(request: Request, status: int, message: str) -> Response:
     if is_portal(request.url.path):
         return error_page(status)
+    if is_staff(request.url.path):
+        locale = normalize(request.headers.get("accept-language"))
+        return HTMLResponse(staff_error_page(status, locale), status_code=status)
     return JSONResponse({"error": "http_error", "message": message}, status_code=status)
 
 
@@ -94,6 +101,8 @@ def install(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         if is_portal(request.url.path):
             return error_page(400)
+        if is_staff(request.url.path):
+            return _error(request, 400, "invalid request")
         errors = [
             {"where": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
             for e in exc.errors()

@@ -33,10 +33,11 @@ from arrears.kit.crypto import FieldCipher
 from arrears.store.records import UserRecord
 from arrears.store.repositories.audit import AuditEvent
 from arrears.store.uow import UnitOfWork
+from arrears.ui.i18n import N_
 from arrears.workbench import sessions
 
 HASHER = PasswordHasher()
-MIN_PASSWORD = 12
+MIN_PASSWORD = 12  # the messages below say 12: change both together
 MAX_FAILURES = 5
 CLIENT_MAX_FAILURES = 20
 WINDOW = timedelta(minutes=15)
@@ -108,7 +109,7 @@ def change_password(
 ) -> None:
     """The user's own change; the current password must be right."""
     if not _verify(user.password_hash, current):
-        raise InvalidInput("the current password is not right")
+        raise InvalidInput(N_("the current password is not right"))
     _check_strength(new, user.username)
     user.password_hash, user.must_change_password = HASHER.hash(new), False
     user.password_changed_at = user.updated_at = at
@@ -207,11 +208,11 @@ def _rehash_if_needed(user: UserRecord, password: str, at: datetime) -> None:
 
 def _check_strength(password: str, username: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
+        raise InvalidInput(N_("a password needs at least 12 characters"))
     if username.lower() in password.lower():
-        raise InvalidInput("a password must not contain the username")
+        raise InvalidInput(N_("a password must not contain the username"))
     if len(set(password)) < 6:
-        raise InvalidInput("a password needs more different characters")
+        raise InvalidInput(N_("a password needs more different characters"))
 
 
 def _one_time() -> str:

@@ -1,4 +1,5 @@
-"""``arrears serve``: the web application (health, webhooks, payments API, debtor portal).
+"""``arrears serve``: the web application (health, webhooks, payments API, debtor portal,
+and the staff pages: workbench, supervisor console, dashboards).
 
 ``--sandbox`` also starts the sandbox payment gateway in the same process (on
 ``ARREARS_GATEWAY_URL``'s port, 8026 by default), so a demo debtor can pay in
@@ -22,6 +23,7 @@ from arrears.payments.gateways.sandbox import DEFAULT_API_KEY, DEFAULT_URL
 from arrears.sandbox import payment_gateway
 from arrears.sandbox.server import ServerThread
 from arrears.web.app import create_app
+from arrears.workbench.guard import StaffWeb
 
 
 def serve(
@@ -31,11 +33,12 @@ def serve(
         False, "--sandbox", help="Also run the sandbox payment gateway in this process."
     ),
 ) -> None:
-    """Serve the web app: health, provider webhooks, the payments API and the debtor portal."""
+    """Serve the web app: health, webhooks, the payments API, the debtor portal and staff pages."""
     ctx = build_app()
     app = create_app(ctx.uow_factory, webhook_secret=ctx.settings.webhook_secret,
                      classify=default_classifier, clock=ctx.clock,
-                     payments=payments.web_config(ctx), portal=portal.web_config(ctx))  # fmt: skip
+                     payments=payments.web_config(ctx), portal=portal.web_config(ctx),
+                     staff_web=staff_config(ctx))  # fmt: skip
     gateway = _sandbox_gateway(ctx, port).start() if sandbox else None
     if gateway is not None:
         typer.echo(f"sandbox payment gateway on {gateway.url} (test card 4242 4242 4242 4242)")
@@ -44,6 +47,11 @@ def serve(
     finally:
         if gateway is not None:
             gateway.stop()
+
+
+def staff_config(ctx: App) -> StaffWeb:
+    """The staff pages' configuration: the cipher of TOTP secrets, secure cookies off http."""
+    return StaffWeb(cipher=ctx.cipher, cookie_secure=portal.cookie_secure(ctx.settings.public_url))
 
 
 def _sandbox_gateway(ctx: App, app_port: int) -> ServerThread:
