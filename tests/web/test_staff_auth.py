@@ -7,8 +7,11 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from arrears.inbound.service import default_classifier
+from arrears.web.app import create_app
+from arrears.workbench.guard import StaffWeb
 from tests.fixtures.staff import (
-    AT, PASSWORD, Clock, add_staff, sign_in, staff_app,
+    AT, CIPHER, PASSWORD, Clock, add_staff, sign_in, staff_app,
 )  # fmt: skip
 
 pytestmark = pytest.mark.db
@@ -147,3 +150,17 @@ def test_a_redirect_after_sign_in_never_leaves_the_site(uow_factory):
                                                    "login_token": login_form(client),
                                                    "next": "//evil.example/x"})  # fmt: skip
     assert signed.headers["location"] == "/workbench"
+
+
+def test_the_app_describes_its_json_api_at_openapi_json_and_answers_health(uow_factory):
+    from arrears.payments.endpoints import PaymentsWeb
+
+    app = create_app(uow_factory, webhook_secret="x", classify=default_classifier,
+                     clock=Clock(), payments=PaymentsWeb(gateways={}),
+                     staff_web=StaffWeb(cipher=CIPHER, cookie_secure=False))  # fmt: skip
+    client = TestClient(app)
+    described = client.get("/openapi.json").json()
+    assert "/api/v1/payments" in described["paths"]
+    assert not any(p.startswith(("/workbench", "/supervisor", "/dashboards"))
+                   for p in described["paths"])  # fmt: skip
+    assert client.get("/health").json()["status"] == "ok"
