@@ -193,7 +193,7 @@ class Dispatcher:
         for row in ready:
             verdict = by_id[row["id"]]
             if verdict["verdict"] in ("ALLOW", "REQUIRE") or _accepted(
-                verdict, composed[row["id"]]
+                verdict, composed[row["id"]], row
             ):
                 go.append(row)
             else:
@@ -232,10 +232,12 @@ class Dispatcher:
             uow.commit()
 
 
-def _accepted(verdict: dict[str, Any], composed: Composed) -> bool:
-    """A REVIEW only of wording a person already accepted for this template (``reviewed:``)."""
+def _accepted(verdict: dict[str, Any], composed: Composed, row: dict[str, Any]) -> bool:
+    """A REVIEW only of rules a person already accepted: for this template (``reviewed:``), or
+    for this one message (a compliance officer's override, ``details.overridden_rules``)."""
     rules = set(verdict["rules"] or [])
-    return verdict["verdict"] == "REVIEW" and bool(rules) and rules <= composed.reviewed
+    accepted = composed.reviewed | set((row.get("details") or {}).get("overridden_rules") or ())
+    return verdict["verdict"] == "REVIEW" and bool(rules) and rules <= accepted
 
 
 def _send_safely(
