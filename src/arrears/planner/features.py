@@ -290,20 +290,22 @@ def account_features(
     invoices: pl.DataFrame,
     as_of: date,
     resolution: pl.DataFrame | None = None,
+    scores: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The documented features (plus the columns the planner carries along).
 
     ``resolution`` is ``store.queries.planning.resolution_state`` (promises, plans and
     today's promise_broken / instalment_missed events); without it there are none.
+    ``scores`` is ``store.queries.scoring.used_scores`` (account_id, score, tier and
+    expected_amount_minor of the model arm each account is in); without it, or for an
+    account without a fresh score, ``score`` and ``tier`` are null.
     """
     frame = money_and_age(accounts, as_of)
     frame = contactability(frame, points)
     frame = activity(frame, history_facts(history, as_of))
     frame = strategy_state(frame, done, invoices, as_of)
     frame = arrangements(frame, resolution)
-    frame = frame.with_columns(
-        pl.lit(None, dtype=pl.Float64).alias("score"),
-        pl.lit(None, dtype=pl.String).alias("tier"),
+    frame = _scores(frame, scores).with_columns(
         # No limitations table, hardship or vulnerability records exist yet: the strategies
         # use cautious proxies until then (docs/strategies.md).
         pl.lit(False).alias("time_barred"),
@@ -311,3 +313,19 @@ def account_features(
         pl.lit(False).alias("vulnerable"),
     )
     return frame.with_columns(pl.col(name).cast(dtype) for name, dtype in SCHEMA.items())
+
+
+def _scores(frame: pl.DataFrame, scores: pl.DataFrame | None) -> pl.DataFrame:
+    """The model's ``score`` and ``tier`` per account (null: not scored).
+
+    ``expected_amount_minor`` comes along when the scores have it (``planner.value``
+    uses it instead of the balance).
+    """
+    if scores is None:
+        return frame.with_columns(
+            pl.lit(None, dtype=pl.Float64).alias("score"),
+            pl.lit(None, dtype=pl.String).alias("tier"),
+        )
+    columns = [c for c in ("score", "tier", "expected_amount_minor") if c in scores.columns]
+    found = scores.select("account_id", *columns).unique("account_id", keep="first")
+    return frame.drop(*columns, strict=False).join(found, on="account_id", how="left")
