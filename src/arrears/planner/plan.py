@@ -20,6 +20,7 @@ import polars as pl
 
 from arrears.compliance.engine import evaluate
 from arrears.compliance.rulebooks import Rulebooks
+from arrears.planner.allocation import Method, decide
 from arrears.planner.contacts import (
     CONTACT_CHANNELS,
     STEP_FACTS,
@@ -28,7 +29,15 @@ from arrears.planner.contacts import (
     history_frame,
 )
 from arrears.planner.features import HISTORY_FACTS, segment_progress, validation_notices
-from arrears.planner.value import ValueModel, expected_value, priority
+from arrears.planner.value import (
+    Priority,
+    ValueModel,
+    expected_value,
+    priority,
+    value_columns,
+    value_inputs,
+    with_scores,
+)
 from arrears.strategy.experiments import assign_arms
 from arrears.strategy.loader import choose_strategies
 from arrears.strategy.schema import Strategy
@@ -56,6 +65,11 @@ class PlanParams:
     call_capacity: int | None = None  # calls for the whole partition (None: unlimited)
     value: ValueModel = field(default_factory=ValueModel)
     same_day_hours: int = 14  # a DELAY within this many hours of 08:00 stays today
+    # "value": EV from the scores, calls allocated by planner.allocation (rules: the default).
+    priority: Priority = "rules"
+    scores: pl.DataFrame | None = None  # account_id, score, expected_amount_minor (value)
+    call_hours: tuple[int, int] = (9, 20)  # local hours calls are placed in (value)
+    allocation: Method = "highs"
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,8 @@ def plan_partition(
     params: PlanParams,
 ) -> PartitionPlan:
     """Decide today's actions for one partition of debtors."""
+    if params.priority == "value":
+        features = with_scores(features, params.scores)
     assigned = _assign(features, done, strategies, as_of)
     steps = todays_steps(assigned.lazy(), strategies).collect()
     steps = steps.join(_step_facts(assigned, steps, params), on="account_id", how="left")
@@ -84,6 +100,9 @@ def plan_partition(
     quiet, due = due.filter(pl.col("quiet")), due.filter(~pl.col("quiet"))
     contact_steps, other_steps = _attach_points(due, points)
     judged = _judge(contact_steps, history, rulebooks, as_of, params)
+    if params.priority == "value":
+        judged = decide(judged, history, as_of=as_of, capacity=params.call_capacity,
+                        hours=params.call_hours, method=params.allocation)  # fmt: skip
     parts = [_no_strategy(assigned), _no_segment(assigned), stopped, _quiet(quiet),
              _no_point(contact_steps), judged, _not_contact(other_steps)]  # fmt: skip
     actions = pl.concat([_recorded(part) for part in parts], how="diagonal_relaxed")
@@ -105,6 +124,8 @@ def _step_facts(assigned: pl.DataFrame, steps: pl.DataFrame, params: PlanParams)
     so they carry only these.
     """
     value = {*expected_value(params.value).meta.root_names(), *priority().meta.root_names()}
+    if params.priority == "value":
+        value |= value_inputs(params.value)
     wanted = {*STEP_FACTS, *value, "client_id"} - set(steps.columns)
     return assigned.select("account_id", *(c for c in assigned.columns if c in wanted))
 
@@ -173,6 +194,8 @@ def _split_stopped(steps: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def _with_value(due: pl.DataFrame, params: PlanParams) -> pl.DataFrame:
+    if params.priority == "value":
+        return value_columns(due, params.value)
     return due.with_columns(expected_value(params.value)).with_columns(priority())
 
 
@@ -288,6 +311,8 @@ def _apply_capacity(actions: pl.DataFrame, params: PlanParams) -> pl.DataFrame:
     """Calls go to the highest expected value first; the rest wait (PRODUCT B5, C7)."""
     if params.call_capacity is None or "channel" not in actions.columns:
         return actions
+    if params.priority == "value":
+        return actions  # planner.allocation.decide already allocated the calls
     candidate = (pl.col("channel") == "call") & (pl.col("status") == "planned")
     # Rank among the planned calls only: .over() keeps other rows out of the ranking.
     rank = pl.when(candidate).then(

@@ -23,6 +23,7 @@ from arrears.compliance.rulebooks import Rulebooks
 from arrears.planner.features import account_features
 from arrears.planner.plan import PartitionPlan, PlanParams, finding_json, plan_partition
 from arrears.store.queries import planning as queries
+from arrears.store.queries import scoring as scoring_queries
 from arrears.store.uow import UnitOfWork
 from arrears.strategy.schema import Strategy
 
@@ -129,7 +130,10 @@ def _plan_one(
     done = queries.steps_done(session, before=as_of, part=part)
     invoices = queries.invoice_counts(session, part=part)
     resolution = queries.resolution_state(session, as_of=as_of, part=part)
-    features = account_features(accounts, points, history, done, invoices, as_of, resolution)
+    scores = scoring_queries.used_scores(session, as_of=as_of, part=part)
+    features = account_features(
+        accounts, points, history, done, invoices, as_of, resolution, scores
+    )
     return plan_partition(
         features,
         points,

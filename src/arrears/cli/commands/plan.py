@@ -36,8 +36,16 @@ def plan(
         None, "--call-capacity", min=0, help="Calls the team can make today (default: no limit)."
     ),
     partition_size: int = typer.Option(250_000, "--partition-size", min=1000),
+    priority: str = typer.Option(
+        "rules",
+        "--priority",
+        help="rules (default) or value: EV from the scores, calls "
+        "allocated by the optimiser and placed at the best hour.",
+    ),
 ) -> None:
     """Plan today's work for every open account: what, through which channel, and why."""
+    if priority not in ("rules", "value"):
+        raise typer.BadParameter("rules or value", param_hint="--priority")
     ctx = build_app()
     day = parse_day(as_of)
     strategies, rulebooks = policy(ctx)
@@ -48,7 +56,7 @@ def plan(
         as_of=day,
         clock=ctx.clock,
         actor=f"cli:{os.environ.get('USER', 'unknown')}",
-        params=PlanParams(call_capacity=call_capacity),
+        params=PlanParams(call_capacity=call_capacity, priority=priority),  # type: ignore[arg-type]
         partition_size=partition_size,
     )
     print_plan(ctx, summary)

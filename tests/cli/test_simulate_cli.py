@@ -1,0 +1,68 @@
+"""``arrears simulate``: the comparison table, JSON, and the demo's history in its database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from arrears.cli.main import run
+from arrears.store.db import make_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_compare_prints_both_priorities_with_zero_violations(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from arrears.config import get_settings
+
+    monkeypatch.setenv("ARREARS_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
+    monkeypatch.setenv("ARREARS_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("ARREARS_SECRET_KEY", bytes(range(32)).hex())
+    monkeypatch.setenv("ARREARS_CONFIG_DIR", str(ROOT / "config"))
+    get_settings.cache_clear()
+    try:
+        code, out, err = cli(capsys, "simulate", "--accounts", "30", "--days", "1",
+                             "--call-capacity", "5", "--compare", "--json")  # fmt: skip
+        assert code == 0, err
+        rows = json.loads(out)
+        assert [r["policy"] for r in rows] == ["rules@5", "value@5"]
+        assert all(r["violations"] == 0 and r["audited"] == r["contacts"] for r in rows)
+        code, out, err = cli(capsys, "simulate", "--accounts", "30", "--days", "1",
+                             "--call-capacity", "5", "--compare")  # fmt: skip
+        assert code == 0, err
+        assert "recovered/cost" in out and "value@5" in out and "vs rules@5" in out
+        code, out, err = cli(capsys, "simulate", "--priority", "best")
+        assert code != 0 and "rules or value" in err
+    finally:
+        get_settings.cache_clear()
+
+
+@pytest.mark.db
+def test_as_demo_gives_the_configured_database_a_history(
+    capsys: pytest.CaptureFixture[str], cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from arrears.config import get_settings
+
+    monkeypatch.setenv("ARREARS_NOW", "2026-11-23T09:00:00+00:00")
+    get_settings.cache_clear()
+    code, out, err = cli(capsys, "simulate", "--as-demo", "--days", "2", "--accounts", "30")
+    assert code == 0, err
+    assert "demo history: 2 days to 2026-11-23" in out and "0 compliance violations" in out
+    engine = make_engine(cli_env["ARREARS_DATABASE_URL"])
+    with engine.connect() as db:
+        runs = db.execute(text("SELECT count(*) FROM plan_runs")).scalar()
+        calls = db.execute(text("SELECT count(*) FROM interactions WHERE channel = 'call'"
+                                " AND dedup_key LIKE 'plan:%'")).scalar()  # fmt: skip
+        configs = db.execute(text("SELECT count(*) FROM channel_configs")).scalar()
+    engine.dispose()
+    assert runs == 2 and calls and calls > 0 and configs and configs > 0

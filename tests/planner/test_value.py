@@ -1,0 +1,174 @@
+"""Decisions from the scores: expected value, the call allocation, the best hour."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import Engine, text
+
+from arrears.compliance.rulebooks import load_rulebooks
+from arrears.kit.crypto import FieldCipher
+from arrears.planner import service
+from arrears.planner.allocation import allocate, total_value
+from arrears.planner.plan import PlanParams
+from arrears.planner.timing import beta_prior, hour_rates, local_time
+from arrears.planner.value import ValueModel, value_columns, with_scores
+from arrears.sim.demo import load_demo, load_history
+from arrears.store.uow import UnitOfWork
+from arrears.strategy.loader import load_strategies
+
+ROOT = Path(__file__).resolve().parents[2]
+AS_OF = date(2026, 11, 20)
+
+
+def actions(**columns: list[object]) -> pl.DataFrame:
+    base: dict[str, list[object]] = {
+        "account_id": [1, 2, 3], "channel": ["call", "sms", "call"],
+        "currency": ["CNY", "CNY", "USD"],
+        "balance_minor": [1_000_000, 1_000_000, 50_000], "score": [0.5, 0.5, 0.2],
+        "expected_amount_minor": [400_000, None, None], "dpd": [10, 10, 10],
+        "days_since_last_payment": [None, None, None], "broken_promises": [0, 0, 0],
+        "unanswered_calls": [0, 0, 0],
+    }  # fmt: skip
+    base.update(columns)
+    return pl.DataFrame(base, schema_overrides={"expected_amount_minor": pl.Int64,
+                                                "days_since_last_payment": pl.Int32})  # fmt: skip
+
+
+class TestExpectedValue:
+    def test_ev_is_probability_times_expected_amount_minus_cost(self):
+        model = ValueModel(currency_costs={"CNY": {"call": 450}, "USD": {"call": 197}})
+        out = value_columns(actions(), model)
+        # call: P = 0.5 x 0.6 = 0.3 of the expected 4,000.00 = 1,200.00, minus a 4.50 call
+        # sms: P = 0.5 x 0.15 of the balance (no expected amount) = 75,000, minus 5 (flat cost)
+        # call (USD): 0.2 x 0.6 x 50,000 = 6,000, minus 1.97
+        assert out["expected_value_minor"].to_list() == [120_000 - 450, 75_000 - 5, 6_000 - 197]
+        assert out["priority"].to_list() == [119_550.0, 74_995.0, 5_803.0]
+
+    def test_a_given_score_replaces_the_plans_own_and_others_keep_theirs(self):
+        scores = pl.DataFrame({"account_id": [2], "score": [0.9], "expected_amount_minor": [10]})
+        out = with_scores(actions(), scores)
+        assert out["score"].to_list() == [0.5, 0.9, 0.2]
+        assert out["expected_amount_minor"].to_list() == [400_000, 10, None]
+        assert with_scores(actions().drop("expected_amount_minor"), None)[
+            "expected_amount_minor"].null_count() == 3  # fmt: skip
+
+    def test_without_a_score_the_heuristic_decides(self):
+        out = value_columns(actions(score=[None, None, None]), ValueModel())
+        assert out["expected_value_minor"].to_list()[0] > 0
+
+
+def candidates(rows: list[tuple[int, int, int, float]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=["account_id", "debtor_id", "slot", "value"], orient="row")
+
+
+class TestAllocation:
+    def test_hand_solved_case_where_greedy_is_not_optimal(self):
+        # A is worth 10 at 09:00 or 9 at 10:00; B only 8 at 09:00; one call per hour.
+        # Greedy takes A at 09:00 and has nothing left for B (10); the optimum is 9 + 8 = 17.
+        grid = candidates([(1, 1, 9, 10.0), (1, 1, 10, 9.0), (2, 2, 9, 8.0)])
+        best = allocate(grid, capacity=2, slot_capacity={9: 1, 10: 1}, method="highs")
+        greedy = allocate(grid, capacity=2, slot_capacity={9: 1, 10: 1}, method="greedy")
+        assert sorted(best.select("account_id", "slot").rows()) == [(1, 10), (2, 9)]
+        assert total_value(best) == 17.0
+        assert total_value(greedy) == 10.0 >= total_value(best) / 2  # the documented bound
+
+    def test_without_hourly_limits_greedy_is_optimal_and_limits_hold(self):
+        grid = candidates([(1, 1, 9, 5.0), (2, 1, 9, 7.0), (3, 2, 10, 4.0), (4, 3, 11, 6.0),
+                           (5, 4, 9, -1.0), (4, 3, 12, 6.5)])  # fmt: skip
+        best = allocate(grid, capacity=2, method="highs")
+        greedy = allocate(grid, capacity=2, method="greedy")
+        # One call per debtor (accounts 1 and 2 share debtor 1), one per account, two in all.
+        assert (
+            sorted(best["account_id"].to_list()) == sorted(greedy["account_id"].to_list()) == [2, 4]
+        )
+        assert total_value(best) == total_value(greedy) == 13.5
+        assert allocate(grid, capacity=None)["account_id"].to_list().count(5) == 0  # worthless
+
+    def test_nothing_worth_calling_gives_nothing(self):
+        assert allocate(candidates([(1, 1, 9, -3.0)]), capacity=5).is_empty()
+
+
+class TestBestHour:
+    def test_method_of_moments_prior(self):
+        # Cells at 0.2 and 0.4 with many trials: mean 0.3, a real spread between cells.
+        alpha, beta = beta_prior(pl.Series([200, 400]), pl.Series([1000, 1000]))
+        assert alpha / (alpha + beta) == pytest.approx(0.3)
+        assert 10 < alpha + beta < 30  # var 0.01 -> a + b = 0.21 / 0.01 - 1 = 20
+        assert beta_prior(pl.Series([], dtype=pl.Int64), pl.Series([], dtype=pl.Int64)) == (
+            1.0,
+            1.0,
+        )
+
+    def test_a_debtors_own_answers_are_shrunk_toward_the_group(self):
+        outcomes = pl.DataFrame({
+            "debtor_id": [1, 1, 1] + [2] * 40, "client_id": [7] * 43,
+            "channel": ["call"] * 43, "weekday": [1] * 43,
+            "local_hour": [19, 19, 10] + [10] * 20 + [19] * 20,
+            "responded": [True, True, False]
+            + [True] * 5 + [False] * 15 + [True] * 5 + [False] * 15,
+        })  # fmt: skip
+        keys = pl.DataFrame({"debtor_id": [1, 3], "client_id": [7, 7], "channel": ["call", "call"]})
+        rates = hour_rates(keys, outcomes, group="client_id", weekday=1, hours=[10, 19],
+                           strength=6.0)  # fmt: skip
+        rate = {(d, h): r for d, h, r in rates.select("debtor_id", "local_hour", "rate").rows()}
+        assert rate[(3, 10)] == pytest.approx(rate[(3, 19)], rel=0.2)  # a stranger: the group's
+        assert rate[(1, 19)] > rate[(3, 19)] and rate[(1, 10)] < rate[(3, 10)]
+        assert rate[(1, 19)] < 1.0  # two answers of two is not certainty
+        assert hour_rates(keys, outcomes.clear(), group="client_id", weekday=1,
+                          hours=[10])["rate"].to_list() == [0.5, 0.5]  # fmt: skip
+
+    def test_local_time_across_zones(self):
+        at = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)  # a Monday
+        frame = pl.DataFrame({"at": [at, at], "zone": ["Asia/Shanghai", "America/New_York"]})
+        out = local_time(frame, "at", "zone").sort("zone")
+        assert out.select("zone", "local_hour", "weekday").rows() == [
+            ("America/New_York", 20, 7), ("Asia/Shanghai", 9, 1)]  # fmt: skip
+
+
+@pytest.mark.db
+class TestValuePriorityPlan:
+    @pytest.fixture
+    def demo(self, uow_factory: Callable[[], UnitOfWork], cipher: FieldCipher, tmp_path: Path,
+             clock: Callable[[], datetime]) -> Callable[[], UnitOfWork]:  # fmt: skip
+        load_demo(out_dir=tmp_path / "demo", accounts=200, seed=5, as_of=AS_OF,
+                  uow_factory=uow_factory, cipher=cipher, reject_dir=tmp_path / "rejects",
+                  clock=clock)  # fmt: skip
+        load_history(uow_factory=uow_factory, as_of=AS_OF, seed=5, at=clock())
+        return uow_factory
+
+    def test_value_plan_keeps_capacity_places_calls_later_only_and_drops_worthless(
+        self, demo: Callable[[], UnitOfWork], engine: Engine
+    ):
+        summary = service.run_daily_plan(
+            uow_factory=demo, strategies=load_strategies(ROOT / "config" / "strategies"),
+            rulebooks=load_rulebooks(ROOT / "config" / "rulebooks"), as_of=AS_OF,
+            clock=lambda: datetime(2026, 11, 20, 0, 5, tzinfo=UTC), actor="test",
+            params=PlanParams(call_capacity=15, priority="value"),
+        )  # fmt: skip
+        assert 0 < summary.counts.get("planned:call", 0) <= 15
+        with engine.connect() as db:
+            calls = db.execute(text(
+                "SELECT expected_value_minor, not_before, priority FROM planned_actions"
+                " WHERE channel = 'call' AND status = 'planned'")).all()  # fmt: skip
+            worthless = db.execute(
+                text(
+                    "SELECT count(*) FROM planned_actions WHERE status = 'planned'"
+                    " AND channel IN ('call', 'sms', 'email') AND expected_value_minor <= 0"
+                )
+            ).scalar()
+            capacity = db.execute(text("SELECT count(*) FROM planned_actions"
+                                       " WHERE suppressed_by = 'capacity'")).scalar()  # fmt: skip
+        assert worthless == 0 and capacity and capacity > 0
+        assert all(ev > 0 and priority == ev for ev, _, priority in calls)
+        day_start = datetime(2026, 11, 19, 12, tzinfo=UTC)  # 08:00 in any of the demo's zones
+        assert all(day_start <= _utc(nb) < day_start + timedelta(days=2) for _, nb, _ in calls)
+
+
+def _utc(value: datetime | str) -> datetime:
+    value = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
