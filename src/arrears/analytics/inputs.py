@@ -1,0 +1,157 @@
+"""The frames a report reads, loaded once per report and narrowed to its scope.
+
+A :class:`Scope` is what a manager filters by: period, client, segment,
+strategy and team. :class:`Inputs` loads each frame the first time a measure
+asks for it (``store.queries.analytics``) and keeps only the accounts in scope,
+so a report of one client's segment never reads or shows another's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
+
+import polars as pl
+
+from arrears.errors import InvalidInput
+from arrears.store.queries import analytics as queries
+from arrears.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Scope:
+    start: date
+    end: date
+    client: str | None = None
+    segment: str | None = None
+    strategy: str | None = None
+    team: str | None = None
+    tz: str = "UTC"
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise InvalidInput(f"--from {self.start} is after --to {self.end}")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def instants(self) -> tuple[datetime, datetime]:
+        """[start 00:00, end + 1 day 00:00) in UTC."""
+        low = datetime.combine(self.start, time(0), tzinfo=UTC)
+        return low, datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+@dataclass
+class Inputs:
+    uow: UnitOfWork
+    scope: Scope
+    _days: dict[date, pl.DataFrame] = field(default_factory=dict)
+
+    @cached_property
+    def client_id(self) -> int | None:
+        if self.scope.client is None:
+            return None
+        found = queries.client_id(self.uow.session, self.scope.client)
+        if found is None:
+            raise InvalidInput(f"unknown client '{self.scope.client}'")
+        return found
+
+    @cached_property
+    def staff(self) -> pl.DataFrame:
+        return queries.staff(self.uow.session)
+
+    def _narrow(self, frame: pl.DataFrame) -> pl.DataFrame:
+        s = self.scope
+        if s.segment is not None:
+            frame = frame.filter(pl.col("segment") == s.segment)
+        if s.strategy is not None:
+            frame = frame.filter(pl.col("strategy") == s.strategy)
+        if s.team is not None:
+            team = self.staff.filter(pl.col("team") == s.team)["team_id"].unique()
+            frame = frame.filter(pl.col("team_id").is_in(team.implode()))
+        return frame
+
+    @cached_property
+    def accounts(self) -> pl.DataFrame:
+        return self._narrow(queries.current_accounts(self.uow.session, client=self.client_id))
+
+    def _in_scope(self, frame: pl.DataFrame) -> pl.DataFrame:
+        narrowed = any((self.scope.segment, self.scope.strategy, self.scope.team))
+        if not narrowed:
+            return frame
+        return frame.join(self.accounts.select("account_id"), on="account_id", how="semi")
+
+    @cached_property
+    def all_payments(self) -> pl.DataFrame:
+        """Payments up to the end of the period (cohorts count from placement)."""
+        rows = queries.payments(self.uow.session, client=self.client_id, until=self.scope.end)
+        return self._in_scope(rows)
+
+    @cached_property
+    def payments(self) -> pl.DataFrame:
+        """Payments of the period."""
+        return self.all_payments.filter(pl.col("paid_on") >= self.scope.start)
+
+    @cached_property
+    def interactions(self) -> pl.DataFrame:
+        low, high = self.scope.instants()
+        rows = queries.interactions(self.uow.session, low, high, client=self.client_id)
+        return self._in_scope(rows)
+
+    @cached_property
+    def promises(self) -> pl.DataFrame:
+        return self._in_scope(queries.promises(self.uow.session, client=self.client_id))
+
+    @cached_property
+    def actions(self) -> pl.DataFrame:
+        s = self.scope
+        rows = queries.planned_actions(self.uow.session, s.start, s.end, client=self.client_id)
+        return self._narrow_actions(rows)
+
+    def _narrow_actions(self, rows: pl.DataFrame) -> pl.DataFrame:
+        if self.scope.segment is not None:
+            rows = rows.filter(pl.col("segment") == self.scope.segment)
+        if self.scope.strategy is not None:
+            rows = rows.filter(pl.col("strategy") == self.scope.strategy)
+        return rows
+
+    @cached_property
+    def disputes(self) -> pl.DataFrame:
+        return self._in_scope(queries.disputes(self.uow.session, client=self.client_id))
+
+    @cached_property
+    def invoices(self) -> pl.DataFrame:
+        return self._in_scope(queries.invoices(self.uow.session, client=self.client_id))
+
+    @cached_property
+    def snapshot_days(self) -> list[date]:
+        return queries.snapshot_runs(self.uow.session)["as_of"].to_list()
+
+    def day_on_or_before(self, day: date) -> date | None:
+        earlier = [d for d in self.snapshot_days if d <= day]
+        return max(earlier) if earlier else None
+
+    def snapshot(self, day: date) -> pl.DataFrame:
+        """The snapshot of ``day`` in scope (empty when there is none)."""
+        if day not in self._days:
+            rows = queries.snapshots(self.uow.session, [day], client=self.client_id)
+            self._days[day] = self._narrow(rows)
+        return self._days[day]
+
+    def month_ends(self) -> list[date]:
+        """The last snapshot day of each month of the period, plus the one before the period."""
+        days = [d for d in self.snapshot_days if d <= self.scope.end]
+        last: dict[tuple[int, int], date] = {}
+        for d in days:
+            last[(d.year, d.month)] = max(d, last.get((d.year, d.month), d))
+        ends = sorted(last.values())
+        inside = [d for d in ends if d >= self.scope.start]
+        before = [d for d in ends if d < self.scope.start]
+        return before[-1:] + inside
+
+    def totals(self) -> pl.DataFrame:
+        s = self.scope
+        rows = queries.totals(self.uow.session, s.start, s.end, client=self.client_id)
+        return self._narrow(rows)

@@ -1,0 +1,302 @@
+"""Every measure as a named report: what the CLI exports and the dashboards draw.
+
+A report is a measure of ``analytics.measures`` applied to the frames of a
+:class:`~arrears.analytics.inputs.Scope`. ``run_report`` returns a
+:class:`~arrears.analytics.tables.ReportTable` whose client ids are client
+codes; the CLI prints or exports it, the dashboards chart the same table, so
+their numbers are the same by construction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from io import BytesIO
+from itertools import pairwise
+from pathlib import Path
+
+import polars as pl
+
+from arrears.analytics.inputs import Inputs, Scope
+from arrears.analytics.measures import (
+    b2b,
+    compliance,
+    contact,
+    costs,
+    experiments,
+    people,
+    recovery,
+)
+from arrears.analytics.measures.costs import CostBook, load_costs
+from arrears.analytics.tables import ReportTable
+from arrears.errors import InvalidInput
+from arrears.store.queries import analytics as queries
+from arrears.store.uow import UnitOfWork
+from arrears.strategy.loader import load_strategies
+
+OPEN = recovery.OPEN
+
+
+@dataclass(frozen=True)
+class Options:
+    costs: CostBook | None = None
+    by: str = "channel"  # the cost report's dimension
+    champions: Mapping[str, str] = field(default_factory=dict)
+
+
+Builder = Callable[[Inputs, Options], pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    title_en: str
+    title_zh: str
+    build: Builder
+
+
+def _end_day(inp: Inputs) -> pl.DataFrame:
+    day = inp.day_on_or_before(inp.scope.end)
+    return inp.snapshot(day) if day else inp.snapshot(inp.scope.end)
+
+
+def _start_day(inp: Inputs) -> pl.DataFrame:
+    day = inp.day_on_or_before(inp.scope.start)
+    return inp.snapshot(day) if day else inp.snapshot(inp.scope.start)
+
+
+def portfolio(inp: Inputs, opt: Options) -> pl.DataFrame:
+    """Open accounts and balance at the end of the period, collected in it."""
+    end = _end_day(inp).filter(pl.col("status").is_in(OPEN))
+    held = end.group_by("client_id", "currency").agg(
+        pl.len().cast(pl.Int64).alias("open_accounts"), pl.col("balance_minor").sum()
+    )
+    paid = inp.payments.group_by("client_id", "currency").agg(
+        pl.col("amount_minor").sum().alias("collected_minor"),
+        pl.col("account_id").n_unique().cast(pl.Int64).alias("paying_accounts"),
+    )
+    return (
+        held.join(paid, on=["client_id", "currency"], how="full", coalesce=True)
+        .fill_null(0)
+        .sort("client_id", "currency")
+    )
+
+
+def trend(inp: Inputs, opt: Options) -> pl.DataFrame:
+    """Open accounts and balance each snapshot day of the period."""
+    return (
+        inp.totals()
+        .filter(pl.col("status").is_in(OPEN))
+        .group_by("as_of", "client_id", "currency")
+        .agg(pl.col("accounts").sum(), pl.col("balance_minor").sum())
+        .sort("as_of", "client_id", "currency")
+    )
+
+
+def roll_rates(inp: Inputs, opt: Options) -> pl.DataFrame:
+    """Month-over-month roll rates between consecutive month-end snapshots."""
+    ends = inp.month_ends()
+    parts = [
+        recovery.roll_rates(inp.snapshot(a), inp.snapshot(b)).with_columns(
+            pl.lit(b.strftime("%Y-%m")).alias("month")
+        )
+        for a, b in pairwise(ends)
+    ]
+    if not parts:
+        return recovery.roll_rates(_start_day(inp), _end_day(inp)).with_columns(
+            pl.lit(inp.scope.end.strftime("%Y-%m")).alias("month")
+        )
+    return pl.concat(parts).select("month", pl.exclude("month"))
+
+
+def _cohort(inp: Inputs) -> pl.DataFrame:
+    """Accounts in an experiment at the start: experiment, arm, currency, base balance."""
+    start = _start_day(inp)
+    if start.is_empty():
+        start = inp.accounts.with_columns(
+            pl.sum_horizontal("principal_minor", "interest_minor", "fees_minor", "costs_minor")
+            .alias("balance_minor")
+        )  # fmt: skip
+    pairs = [
+        (text, exp, arm)
+        for text in start["arms"].drop_nulls().unique().to_list()
+        for exp, arm in (json.loads(text) or {}).items()
+    ]
+    arms = pl.DataFrame(
+        pairs, schema=dict.fromkeys(("arms", "experiment", "arm"), pl.String), orient="row"
+    )
+    return start.join(arms, on="arms").select(
+        "account_id", "client_id", "experiment", "arm", "currency",
+        pl.col("balance_minor").alias("base_minor"),
+    )  # fmt: skip
+
+
+def experiment_arms(inp: Inputs, opt: Options) -> pl.DataFrame:
+    """Per experiment and arm: accounts, recovery rate, amount per account, contacts, cost."""
+    work = None
+    if opt.costs is not None:
+        work = costs.cost_per_collected(
+            inp.interactions, inp.payments.head(0), inp.accounts, opt.costs, by="account_id"
+        ).select("account_id", "attempts", "cost_minor")
+    return experiments.arm_results(_cohort(inp), inp.payments, work).drop("rate_var")
+
+
+def experiment_verdicts(inp: Inputs, opt: Options) -> pl.DataFrame:
+    """Each challenger against its champion: lift, 95 % CI, p-value and a verdict."""
+    arms = experiments.arm_results(_cohort(inp), inp.payments)
+    return experiments.compare(arms, opt.champions, inp.scope.days)
+
+
+def _cost(inp: Inputs, opt: Options) -> pl.DataFrame:
+    if opt.costs is None:
+        raise InvalidInput("the cost report needs the unit costs (config/costs.yaml)")
+    if opt.by not in costs.DIMENSIONS:
+        raise InvalidInput(f"--by must be one of {', '.join(costs.DIMENSIONS)}, not '{opt.by}'")
+    return costs.cost_per_collected(inp.interactions, inp.payments, inp.accounts, opt.costs, opt.by)
+
+
+def _invoices_ar_start(inp: Inputs) -> pl.DataFrame:
+    start = _start_day(inp).join(inp.invoices.select("account_id").unique(), on="account_id")
+    return start.group_by("client_id", "currency").agg(pl.col("balance_minor").sum().alias(
+        "ar_start_minor"))  # fmt: skip
+
+
+def _overrides(inp: Inputs, opt: Options) -> pl.DataFrame:
+    low, high = inp.scope.instants()
+    decided = queries.overrides(inp.uow.session, low, high, client=inp.client_id)
+    return compliance.overrides(inp._in_scope(decided))
+
+
+def _productivity(inp: Inputs, opt: Options) -> pl.DataFrame:
+    s = inp.scope
+    return people.productivity(inp.interactions, inp.promises, inp.staff, s.start, s.end)
+
+
+S = Spec
+SPECS: dict[str, Spec] = {s.name: s for s in (
+    S("portfolio", "Portfolio overview", "资产组合概览", portfolio),
+    S("trend", "Open balance by day", "每日未结余额", trend),
+    S("liquidation", "Liquidation by placement cohort", "按委案批次的回收率",
+      lambda i, o: recovery.liquidation_by_cohort(i.accounts, i.all_payments)),
+    S("vintages", "Vintage curves", "账龄回收曲线",
+      lambda i, o: recovery.vintage_curves(i.accounts, i.all_payments)),
+    S("roll-rates", "Roll rates month over month", "逐月迁徙率", roll_rates),
+    S("cure-rate", "Cure rate", "治愈率",
+      lambda i, o: recovery.cure_rate(_start_day(i), _end_day(i))),
+    S("bad-debt", "Bad-debt rate", "坏账率",
+      lambda i, o: recovery.bad_debt_rate(_start_day(i), _end_day(i))),
+    S("promises", "Promises: rate, kept rate, amount kept", "承诺还款：承诺率、兑现率、兑现金额",
+      lambda i, o: contact.promise_rates(i.promises, i.interactions, i.scope.start, i.scope.end)),
+    S("rpc", "Right-party-contact rate", "本人接通率",
+      lambda i, o: contact.right_party_contact_rate(i.interactions)),
+    S("contact-channels", "Contact and response by channel", "各渠道触达率与回复率",
+      lambda i, o: contact.contact_rates(i.interactions, ("channel",), i.scope.tz)),
+    S("contact-hours", "Contact and response by channel and hour", "各渠道分时段触达率",
+      lambda i, o: contact.contact_rates(i.interactions, ("channel", "hour"), i.scope.tz)),
+    S("contact-weekdays", "Contact and response by weekday", "按星期的触达率",
+      lambda i, o: contact.contact_rates(i.interactions, ("channel", "weekday"), i.scope.tz)),
+    S("deliveries", "Letters and messages delivered and bounced", "信函与消息送达与退回",
+      lambda i, o: contact.deliveries(i.interactions)),
+    S("best-time", "Best time and channel by segment", "各分群最佳联系时间与渠道",
+      lambda i, o: contact.best_time(i.interactions, i.scope.tz)),
+    S("cost", "Cost per unit collected", "单位回收成本", _cost),
+    S("dso", "B2B DSO, best-possible DSO, ADD and CEI", "B2B 应收周转天数与回收效率指数",
+      lambda i, o: b2b.dso(i.invoices, _invoices_ar_start(i), i.scope.start, i.scope.end)),
+    S("invoice-ageing", "Invoice ageing", "发票账龄",
+      lambda i, o: b2b.invoice_ageing(i.invoices, i.scope.end)),
+    S("productivity", "Collector productivity against targets", "催收员绩效与目标", _productivity),
+    S("teams", "Team productivity against targets", "团队绩效与目标",
+      lambda i, o: people.team_productivity(_productivity(i, o))),
+    S("experiments", "Champion/challenger arms", "冠军/挑战者各组结果", experiment_arms),
+    S("experiment-verdicts", "Champion/challenger verdicts", "冠军/挑战者结论",
+      experiment_verdicts),
+    S("suppression", "Planned and suppressed actions by rule", "按规则的计划与拦截动作",
+      lambda i, o: compliance.suppression(i.actions)),
+    S("overrides", "Compliance overrides with reasons", "合规覆盖及理由", _overrides),
+    S("disputes", "Disputes and their age", "争议及其时长",
+      lambda i, o: compliance.dispute_ages(i.disputes, i.scope.end)),
+    S("complaints", "Complaints", "投诉", lambda i, o: compliance.complaints(i.interactions)),
+)}  # fmt: skip
+
+
+DEFAULT_DAYS = 30
+
+
+def load_options(config_dir: Path, by: str = "channel",
+                 champions: Mapping[str, str] | None = None) -> Options:  # fmt: skip
+    """Unit costs from ``config_dir/costs.yaml`` and each experiment's champion: the arm that
+    keeps the segment's steps (``config_dir/strategies``), unless ``champions`` names one."""
+    path = config_dir / "costs.yaml"
+    book = load_costs(path) if path.exists() else None
+    chosen: dict[str, str] = {}
+    if (config_dir / "strategies").exists():
+        for strategy in load_strategies(config_dir / "strategies"):
+            for experiment in strategy.experiments or []:
+                plain = [a.id for a in experiment.arms if not a.steps and not a.step_overrides]
+                if plain:
+                    chosen[experiment.id] = plain[0]
+    return Options(costs=book, by=by, champions={**chosen, **(champions or {})})
+
+
+def default_scope(end: date, client: str | None = None) -> Scope:
+    """The dashboards' default period: the 30 days to ``end``."""
+    return Scope(end - timedelta(days=DEFAULT_DAYS - 1), end, client)
+
+
+def scope_key(scope: Scope, options: Options) -> str:
+    s = scope
+    return "|".join(str(v) for v in (s.start, s.end, s.client, s.segment, s.strategy, s.team,
+                                      s.tz, options.by))  # fmt: skip
+
+
+def _table(uow: UnitOfWork, spec: Spec, scope: Scope, frame: pl.DataFrame) -> ReportTable:
+    if "client_id" in frame.columns:
+        codes = queries.client_codes(uow.session)
+        frame = frame.join(codes, on="client_id", how="left").select(
+            "client", pl.exclude("client", "client_id")
+        )
+    return ReportTable(name=spec.name, title={"en": spec.title_en, "zh": spec.title_zh},
+                       scope=scope, frame=frame)  # fmt: skip
+
+
+def run_report(
+    *,
+    uow: UnitOfWork,
+    name: str,
+    scope: Scope,
+    options: Options | None = None,
+    cached: bool = False,
+) -> ReportTable:
+    """The report ``name`` over ``scope``, client ids shown as client codes.
+
+    With ``cached``, the table the nightly refresh precomputed for the same
+    scope is used when there is one (the dashboards' default views).
+    """
+    spec = SPECS.get(name)
+    if spec is None:
+        raise InvalidInput(f"unknown report '{name}' (known: {', '.join(SPECS)})")
+    options = options or Options()
+    if cached:
+        found = queries.cached_report(uow.session, name, scope_key(scope, options))
+        if found is not None:
+            return _table(uow, spec, scope, pl.read_ipc(BytesIO(found[1])))
+    return _table(uow, spec, scope, spec.build(Inputs(uow, scope), options))
+
+
+def precompute(*, uow: UnitOfWork, as_of: date, options: Options, at: datetime) -> int:
+    """Compute every report for the default scope of ``as_of`` and keep the tables."""
+    queries.drop_cached_reports(uow.session)
+    scope = default_scope(as_of)
+    inputs = Inputs(uow, scope)  # one read of each frame for all the reports
+    done = 0
+    for spec in SPECS.values():
+        if spec.name == "cost" and options.costs is None:
+            continue  # no unit costs configured: computed live, where it says so
+        out = BytesIO()
+        spec.build(inputs, options).write_ipc(out)
+        done += 1
+        queries.store_report(uow.session, report=spec.name, scope_key=scope_key(scope, options),
+                             as_of=as_of, payload=out.getvalue(), at=at)  # fmt: skip
+    return done
