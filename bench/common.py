@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import platform
 import re
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -101,3 +102,20 @@ def write_section(name: str, body: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     DOC.write_text(text, encoding="utf-8")
+
+
+def fresh_sqlite(path: Path) -> sqlite3.Connection:
+    """A new, migrated SQLite database at ``path``, opened for bulk loading (no journal, no sync):
+    benchmark data only, never a database anyone keeps."""
+    from arrears.store.db import make_engine
+    from arrears.store.migrate import upgrade
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    return db

@@ -89,3 +89,12 @@ def cli_env(
 
 
 os.environ.setdefault("ARREARS_ENV", "testing")
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    """Headless Chromium for page tests (tests/fixtures/browser.py)."""
+    from tests.fixtures.browser import launch
+
+    with launch() as chromium:
+        yield chromium

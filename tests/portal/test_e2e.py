@@ -9,7 +9,6 @@ service tests cover PostgreSQL).
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -24,24 +23,20 @@ from arrears.payments.endpoints import PaymentsWeb
 from arrears.portal.pages import PortalWeb
 from arrears.sandbox.server import ServerThread
 from arrears.web.app import create_app
+from tests.fixtures.browser import (
+    accessible,
+    browser_test_here,
+    free_port,
+)
 from tests.fixtures.gateway import running_gateway
 from tests.portal.conftest import AT, SECRET, seed
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
-axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+pytest.importorskip("axe_playwright_python.sync_playwright")
 
 pytestmark = pytest.mark.db
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]  # fmt: skip
 POLICY_DIR = Path(__file__).resolve().parents[2] / "config" / "resolution"
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -52,11 +47,8 @@ class Site:
 
 @pytest.fixture
 def site(database_url, uow_factory, tmp_path) -> Iterator[Site]:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("browser tests run on SQLite only")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium at /usr/bin/chromium")
-    port = _free_port()
+    browser_test_here(database_url)
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     with running_gateway(webhook_url=f"{url}/webhooks/payments/sandbox") as gateway:
         portal = PortalWeb(secret=SECRET, public_url=url, documents_dir=tmp_path / "documents",
@@ -68,25 +60,6 @@ def site(database_url, uow_factory, tmp_path) -> Iterator[Site]:
                          payments=PaymentsWeb(gateways={"sandbox": gateway.gateway}))  # fmt: skip
         with ServerThread(app, port=port):
             yield Site(url, gateway.url)
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    with playwright_sync.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-def accessible(page) -> None:
-    """No serious or critical axe-core violation on the page as it is now."""
-    results = axe_module.Axe().run(page)
-    bad = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not bad, bad
 
 
 WORDS = {

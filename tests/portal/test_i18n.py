@@ -2,43 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from arrears.portal import i18n
+from tests.fixtures.catalogues import marked, missing_in_english, untranslated
 
 ROOT = Path(i18n.__file__).parent
-MARKED = re.compile(r"""\b(?:N_|_|gettext)\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-
-def marked() -> set[str]:
-    files = [*ROOT.glob("templates/*.html"), *ROOT.glob("*.py")]
-    found = set()
-    for path in files:
-        for m in MARKED.finditer(path.read_text(encoding="utf-8")):
-            found.add(m.group(1) or m.group(2))
-    return found
 
 
 def test_every_marked_string_has_a_chinese_translation_with_the_same_placeholders():
-    zh = i18n.messages("zh-CN")
-    strings = marked()
+    strings = marked(ROOT)
     assert len(strings) > 100
-    missing = sorted(s for s in strings if s not in zh)
-    assert not missing, missing
-    for message in strings:
-        assert set(PLACEHOLDER.findall(message)) == set(PLACEHOLDER.findall(zh[message])), message
+    assert untranslated(i18n.PORTAL, strings) == []
 
 
 def test_the_english_catalogue_lists_the_same_messages():
-    path = i18n.catalogue_path("en-US")
-    text = path.read_text(encoding="utf-8")
-    for message in marked():
-        assert f'msgid "{message}"' in text or message[:30] in text, message
+    assert missing_in_english(i18n.PORTAL, marked(ROOT)) == []
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Signing in to the staff pages: sessions, lock-out, CSRF, roles and the error pages (both backends)."""
+"""Signing in to the staff pages: sessions, lock-out, CSRF, roles, error pages (both backends)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,14 @@ from arrears.inbound.service import default_classifier
 from arrears.web.app import create_app
 from arrears.workbench.guard import StaffWeb
 from tests.fixtures.staff import (
-    AT, CIPHER, PASSWORD, Clock, add_staff, sign_in, staff_app,
-)  # fmt: skip
+    AT,
+    CIPHER,
+    PASSWORD,
+    Clock,
+    add_staff,
+    sign_in,
+    staff_app,
+)
 
 pytestmark = pytest.mark.db
 
@@ -29,8 +35,15 @@ def test_a_browser_without_a_session_is_sent_to_sign_in_and_back_afterwards(uow_
     assert answer.status_code == 303
     assert answer.headers["location"] == "/workbench/login?next=%2Fworkbench%2Fpassword%3Fx%3D1"
     token = login_form(client)
-    signed = client.post("/workbench/login", data={"username": "li.wei", "password": PASSWORD,
-                                                   "login_token": token, "next": "/workbench/password"})  # fmt: skip
+    signed = client.post(
+        "/workbench/login",
+        data={
+            "username": "li.wei",
+            "password": PASSWORD,
+            "login_token": token,
+            "next": "/workbench/password",
+        },
+    )
     assert signed.status_code == 303
     assert signed.headers["location"] == "/workbench/password"
     cookie = signed.headers["set-cookie"]
@@ -41,17 +54,25 @@ def test_a_browser_without_a_session_is_sent_to_sign_in_and_back_afterwards(uow_
 def test_a_wrong_password_reads_the_same_as_an_unknown_user_and_five_lock_the_name(uow_factory):
     add_staff(uow_factory, "li.wei", "collector")
     client = TestClient(staff_app(uow_factory), follow_redirects=False)
-    wrong = client.post("/workbench/login", data={"username": "li.wei", "password": "nope",
-                                                  "login_token": login_form(client)})  # fmt: skip
-    unknown = client.post("/workbench/login", data={"username": "nobody", "password": "nope",
-                                                    "login_token": login_form(client)})  # fmt: skip
+    wrong = client.post(
+        "/workbench/login",
+        data={"username": "li.wei", "password": "nope", "login_token": login_form(client)},
+    )
+    unknown = client.post(
+        "/workbench/login",
+        data={"username": "nobody", "password": "nope", "login_token": login_form(client)},
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert "Wrong username, password or code." in wrong.text
     for _ in range(4):
-        client.post("/workbench/login", data={"username": "li.wei", "password": "nope",
-                                              "login_token": login_form(client)})  # fmt: skip
-    locked = client.post("/workbench/login", data={"username": "li.wei", "password": PASSWORD,
-                                                   "login_token": login_form(client)})  # fmt: skip
+        client.post(
+            "/workbench/login",
+            data={"username": "li.wei", "password": "nope", "login_token": login_form(client)},
+        )
+    locked = client.post(
+        "/workbench/login",
+        data={"username": "li.wei", "password": PASSWORD, "login_token": login_form(client)},
+    )
     assert locked.status_code == 429
     assert "Too many failed attempts" in locked.text
 
@@ -70,16 +91,28 @@ def test_a_new_user_must_change_the_one_time_password_before_anything_else(uow_f
     with uow_factory() as uow:
         assert uow.users.by_username("new.hire").must_change_password
     client = TestClient(staff_app(uow_factory), follow_redirects=False)
-    signed = client.post("/workbench/login", data={"username": "new.hire", "password": PASSWORD,
-                                                   "login_token": login_form(client)})  # fmt: skip
+    signed = client.post(
+        "/workbench/login",
+        data={"username": "new.hire", "password": PASSWORD, "login_token": login_form(client)},
+    )
     assert signed.headers["location"] == "/workbench/password"
     page = client.get("/workbench/password")
     csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
-    assert client.post("/workbench/language", data={"csrf": csrf, "locale": "zh-CN"}).headers[
-        "location"] == "/workbench/password"  # fmt: skip
-    changed = client.post("/workbench/password", data={
-        "csrf": csrf, "current": PASSWORD, "new": "a much better secret", "again": "a much better secret",
-    })  # fmt: skip
+    assert (
+        client.post("/workbench/language", data={"csrf": csrf, "locale": "zh-CN"}).headers[
+            "location"
+        ]
+        == "/workbench/password"
+    )
+    changed = client.post(
+        "/workbench/password",
+        data={
+            "csrf": csrf,
+            "current": PASSWORD,
+            "new": "a much better secret",
+            "again": "a much better secret",
+        },
+    )
     assert changed.status_code == 303
     with uow_factory() as uow:
         assert not uow.users.by_username("new.hire").must_change_password
@@ -146,21 +179,33 @@ def test_staff_pages_are_never_cached_and_errors_are_pages_without_a_trace(uow_f
 def test_a_redirect_after_sign_in_never_leaves_the_site(uow_factory):
     add_staff(uow_factory, "li.wei", "collector")
     client = TestClient(staff_app(uow_factory), follow_redirects=False)
-    signed = client.post("/workbench/login", data={"username": "li.wei", "password": PASSWORD,
-                                                   "login_token": login_form(client),
-                                                   "next": "//evil.example/x"})  # fmt: skip
+    signed = client.post(
+        "/workbench/login",
+        data={
+            "username": "li.wei",
+            "password": PASSWORD,
+            "login_token": login_form(client),
+            "next": "//evil.example/x",
+        },
+    )
     assert signed.headers["location"] == "/workbench"
 
 
 def test_the_app_describes_its_json_api_at_openapi_json_and_answers_health(uow_factory):
     from arrears.payments.endpoints import PaymentsWeb
 
-    app = create_app(uow_factory, webhook_secret="x", classify=default_classifier,
-                     clock=Clock(), payments=PaymentsWeb(gateways={}),
-                     staff_web=StaffWeb(cipher=CIPHER, cookie_secure=False))  # fmt: skip
+    app = create_app(
+        uow_factory,
+        webhook_secret="x",
+        classify=default_classifier,
+        clock=Clock(),
+        payments=PaymentsWeb(gateways={}),
+        staff_web=StaffWeb(cipher=CIPHER, cookie_secure=False),
+    )
     client = TestClient(app)
     described = client.get("/openapi.json").json()
     assert "/api/v1/payments" in described["paths"]
-    assert not any(p.startswith(("/workbench", "/supervisor", "/dashboards"))
-                   for p in described["paths"])  # fmt: skip
+    assert not any(
+        p.startswith(("/workbench", "/supervisor", "/dashboards")) for p in described["paths"]
+    )
     assert client.get("/health").json()["status"] == "ok"

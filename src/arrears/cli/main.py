@@ -12,6 +12,8 @@ import click
 import typer
 
 from arrears.cli.commands import (
+    analytics,
+    assign,
     clients,
     compliance,
     db,
@@ -20,6 +22,7 @@ from arrears.cli.commands import (
     imports,
     inbound,
     interest,
+    model,
     outreach,
     payments,
     plan,
@@ -28,6 +31,8 @@ from arrears.cli.commands import (
     resolution,
     sandbox,
     serve,
+    simulate,
+    supervision,
     templates,
     users,
 )
@@ -44,6 +49,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(clients.app, name="clients")
 app.add_typer(imports.app, name="import")
 app.add_typer(report.app, name="report")
+app.add_typer(analytics.app, name="analytics")
 app.command("demo")(demo.demo)
 app.add_typer(db.audit_app, name="audit")
 app.add_typer(imports.mappings_app, name="mappings")
@@ -74,6 +80,17 @@ app.add_typer(payments.apikeys_app, name="apikeys")
 app.add_typer(portal.app, name="portal")
 app.add_typer(disputes.app, name="disputes")
 app.add_typer(users.app, name="users")
+app.command("simulate")(simulate.simulate_command)
+app.add_typer(model.app, name="model")
+# Assignment and placements (issue 6 §2); `users skills` registers itself on users.app.
+app.add_typer(assign.teams_app, name="teams")
+app.add_typer(assign.assign_app, name="assign")
+app.add_typer(assign.agencies_app, name="agencies")
+app.add_typer(assign.placements_app, name="placements")
+# The supervisor console without a browser (issue 6 §4).
+app.add_typer(supervision.approvals_app, name="approvals")
+app.add_typer(supervision.overrides_app, name="overrides")
+app.add_typer(supervision.team_app, name="supervise")
 
 _state = {"debug": False}
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from arrears.store.db import make_session_factory
 from arrears.store.repositories.accounts import AccountRepository
+from arrears.store.repositories.assignment import AssignmentRepository
 from arrears.store.repositories.audit import AuditRepository
 from arrears.store.repositories.clients import ClientRepository
 from arrears.store.repositories.debtors import DebtorRepository
@@ -30,8 +31,11 @@ from arrears.store.repositories.plans import PlanRepository
 from arrears.store.repositories.portal import PortalRepository
 from arrears.store.repositories.reports import ReportQueries
 from arrears.store.repositories.resolution import ResolutionRepository
+from arrears.store.repositories.scoring import ScoringRepository
+from arrears.store.repositories.supervision import SupervisionRepository
 from arrears.store.repositories.tasks import TaskRepository
 from arrears.store.repositories.users import UserRepository
+from arrears.store.repositories.workbench import WorkbenchRepository
 
 
 class UnitOfWork:
@@ -72,6 +76,10 @@ class UnitOfWork:
         self.portal = PortalRepository(session)
         self.disputes = DisputeRepository(session)
         self.users = UserRepository(session)
+        self.scoring = ScoringRepository(session)
+        self.assignment = AssignmentRepository(session)
+        self.supervision = SupervisionRepository(session)
+        self.workbench = WorkbenchRepository(session)
         return self
 
     def __exit__(

@@ -31,8 +31,12 @@ def install(
 ) -> Guard:  # fmt: skip
     guard = Guard(uow_factory, clock, config)
     app.include_router(auth_pages.build_router(uow_factory, clock, guard))
-    for part in (workbench, supervisor_pages, dashboards):
-        app.include_router(part.build_router(uow_factory, clock, guard.require))
+    app.include_router(workbench.build_router(uow_factory, clock, guard.require,
+                                              config_dir=config.config_dir))  # fmt: skip
+    policy_dir = config.config_dir / "resolution"
+    app.include_router(supervisor_pages.build_router(uow_factory, clock, guard.require,
+                                                     policy_dir=policy_dir))  # fmt: skip
+    app.include_router(dashboards.build_router(uow_factory, clock, guard.require))
 
     @app.get(STATIC_PREFIX + "/{name}", include_in_schema=False)
     def static(name: str) -> Response:

@@ -23,6 +23,7 @@ import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import Request
@@ -49,6 +50,7 @@ class StaffWeb:
 
     cipher: FieldCipher  # TOTP secrets are stored encrypted
     cookie_secure: bool = True
+    config_dir: Path = Path("config")  # strategies, rulebooks, resolution policy, call scripts
 
     @property
     def cookie_name(self) -> str:

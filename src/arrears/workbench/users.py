@@ -104,6 +104,17 @@ def reset_password(*, uow: UnitOfWork, username: str, at: datetime, by: str) -> 
     return NewPassword(user, password)
 
 
+def set_demo_password(*, uow: UnitOfWork, username: str, at: datetime, by: str) -> str:
+    """A fresh random password that need not be changed: for the demo's printed logins only."""
+    user = _user(uow, username)
+    password = _one_time()
+    user.password_hash, user.must_change_password = HASHER.hash(password), False
+    user.password_changed_at = user.updated_at = at
+    ended = sessions.end_all(uow=uow, user=user, at=at)
+    _audit(uow, user, "user.demo_password", by, at, {"sessions_ended": ended})
+    return password
+
+
 def change_password(
     *, uow: UnitOfWork, user: UserRecord, current: str, new: str, at: datetime
 ) -> None:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import typer
 
 from arrears.analytics.service import aging_report
 from arrears.cli.commands.imports import _print
 from arrears.cli.commands.report import parse_day, print_aging
+from arrears.cli.context import App
 from arrears.cli.context import app as build_app
 from arrears.cli.local_sandbox import configure_sandbox_channels
 from arrears.core.aging import get_scheme
 from arrears.sim.demo import load_demo, load_history
+from arrears.workbench import users
+from arrears.workbench.assignment_rules import load_rules
+from arrears.workbench.staff import DEMO_STAFF, seed_demo_staff
 
 
 def demo(
@@ -20,6 +25,9 @@ def demo(
     seed: int = typer.Option(20261122, "--seed", help="Random seed (same seed, same data)."),
     as_of: str | None = typer.Option(None, "--as-of", help="Portfolio date; default today."),
     report: bool = typer.Option(True, "--report/--no-report", help="Print the ageing report."),
+    staff: bool = typer.Option(
+        True, "--staff/--no-staff", help="Add the demo's teams and users and assign the accounts."
+    ),
 ) -> None:
     """Generate the demo portfolio as files and import it like a user would."""
     ctx = build_app()
@@ -38,6 +46,8 @@ def demo(
     )
     written = load_history(uow_factory=ctx.uow_factory, as_of=day, seed=seed, at=ctx.clock())
     configure_sandbox_channels(ctx.uow_factory, ctx.settings.letters_dir, ctx.clock())
+    if staff:
+        seed_staff(ctx, day)
     typer.echo(
         f"demo loaded: {len(summaries)} files into {ctx.database.display_url}"
         + (f", {written} past contacts" if written else "")
@@ -45,3 +55,27 @@ def demo(
     if report:
         with ctx.uow() as uow:
             print_aging(aging_report(uow=uow, as_of=day, scheme=get_scheme("dpd")))
+
+
+# People the demo needs beside the collectors and supervisors of the teams.
+DEMO_OTHERS = (
+    ("gao.yan", "高燕", "compliance", "zh-CN"),
+    ("analyst", "Alex Analyst", "analyst", "en-US"),
+    ("admin", "Admin", "admin", "en-US"),
+)
+
+
+def seed_staff(ctx: App, day: date) -> None:
+    """The demo's teams, collectors and supervisors (assignment rules run), and a compliance
+    officer, an analyst and an administrator; `arrears users demo-logins` gives them passwords."""
+    rules = load_rules(ctx.settings.config_dir / "assignment.yaml")
+    with ctx.uow() as uow:
+        seeded = seed_demo_staff(uow, rules=rules, as_of=day, at=ctx.clock())
+        for username, name, role, language in DEMO_OTHERS:
+            if uow.users.by_username(username) is None:
+                users.add_user(uow=uow, username=username, display_name=name, role=role,
+                               language=language, at=ctx.clock(), by="demo")  # fmt: skip
+        uow.commit()
+    run, people = seeded.run, len(DEMO_STAFF) + len(DEMO_OTHERS)
+    assigned = run.accounts - run.unassigned
+    typer.echo(f"demo staff: {people} users; {assigned} of {run.accounts} open accounts assigned")

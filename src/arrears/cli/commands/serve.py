@@ -51,7 +51,8 @@ def serve(
 
 def staff_config(ctx: App) -> StaffWeb:
     """The staff pages' configuration: the cipher of TOTP secrets, secure cookies off http."""
-    return StaffWeb(cipher=ctx.cipher, cookie_secure=portal.cookie_secure(ctx.settings.public_url))
+    return StaffWeb(cipher=ctx.cipher, cookie_secure=portal.cookie_secure(ctx.settings.public_url),
+                    config_dir=ctx.settings.config_dir)  # fmt: skip
 
 
 def _sandbox_gateway(ctx: App, app_port: int) -> ServerThread:

@@ -33,6 +33,40 @@ def add(
                f"{made.password}")  # fmt: skip
 
 
+# The demo's sign-ins worth showing: one of each kind of person, in both languages.
+DEMO_LOGINS = (
+    ("zhang.wei", "collector, CN consumer loans (中文)"),
+    ("maria.garcia", "collector, US agency (English)"),
+    ("chen.jing", "supervisor, CN collections (中文)"),
+    ("robert.jones", "supervisor, US agency (English)"),
+    ("gao.yan", "compliance (中文)"),
+    ("analyst", "analyst (English)"),
+)
+
+
+@app.command("demo-logins")
+def demo_logins(
+    url: str = typer.Option("http://127.0.0.1:8000", "--url", help="Where the app is served."),
+) -> None:
+    """Give the demo's users fresh passwords (no change needed) and print how to sign in."""
+    ctx = build_app()
+    with ctx.uow() as uow:
+        rows = []
+        for username, what in DEMO_LOGINS:
+            if uow.users.by_username(username) is None:
+                continue
+            password = service.set_demo_password(uow=uow, username=username, at=ctx.clock(),
+                                                 by="demo")  # fmt: skip
+            rows.append((username, password, what))
+        uow.commit()
+    if not rows:
+        typer.echo("no demo users: run `arrears demo` first", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"sign in at {url.rstrip('/')}/workbench/login")
+    for username, password, what in rows:
+        typer.echo(f"  {username:<14} {password:<18} {what}")
+
+
 @app.command("list")
 def list_() -> None:
     """Every user with role, team and state."""

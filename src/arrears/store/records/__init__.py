@@ -26,7 +26,11 @@ from arrears.store.records.planning import PlannedActionRecord, PlanRunRecord
 from arrears.store.records.tasks import TaskRecord
 
 # Imported for their tables (Alembic reads the metadata); use their records from the module.
-from arrears.store.records import disputes, gateway, interest, portal, resolution  # noqa: F401  isort: skip
+from arrears.store.records import analytics, disputes, gateway, interest, portal, resolution  # noqa: F401  isort: skip
+from arrears.store.records import assignment  # noqa: F401  isort: skip
+from arrears.store.records import workbench  # noqa: F401  isort: skip
+from arrears.store.records import supervision  # noqa: F401  isort: skip
+from arrears.store.records import scoring  # noqa: F401  isort: skip
 
 __all__ = [
     "AccountRecord",

@@ -26,6 +26,8 @@ class AccountRecord(Base):
         UniqueConstraint("client_id", "account_ref"),
         Index("ix_accounts_debtor", "debtor_id"),
         Index("ix_accounts_client_status", "client_id", "status"),
+        Index("ix_accounts_assignee_status", "assignee_id", "status"),
+        Index("ix_accounts_ref", "account_ref", postgresql_ops={"account_ref": "text_pattern_ops"}),
     )
 
     id: Mapped[IdPk]

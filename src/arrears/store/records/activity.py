@@ -20,7 +20,11 @@ class InteractionRecord(Base):
     """A call, message, letter, visit or portal event about an account."""
 
     __tablename__ = "interactions"
-    __table_args__ = (Index("ix_interactions_account_time", "account_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_interactions_account_time", "account_id", "occurred_at"),
+        Index("ix_interactions_user_time", "user_id", "occurred_at"),
+        Index("ix_interactions_occurred_at", "occurred_at"),  # analytics' period queries
+    )
 
     id: Mapped[IdPk]
     account_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("accounts.id"))
@@ -42,7 +46,11 @@ class AuditEventRecord(Base):
     """Who did what to which record, when, with the values before and after."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_entity", "entity", "entity_id"),
+        Index("ix_audit_events_occurred_at", "occurred_at"),
+        Index("ix_audit_events_actor", "actor", "id"),
+    )
 
     id: Mapped[IdPk]
     occurred_at: Mapped[datetime]

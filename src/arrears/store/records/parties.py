@@ -45,6 +45,8 @@ class DebtorRecord(Base):
         UniqueConstraint("client_id", "debtor_ref"),
         Index("ix_debtors_client_national_id", "client_id", "national_id_index"),
         Index("ix_debtors_client_name_birth", "client_id", "name_key", "birth_date"),
+        # Prefix search (LIKE 'x%') needs pattern operators on PostgreSQL.
+        Index("ix_debtors_name_key", "name_key", postgresql_ops={"name_key": "text_pattern_ops"}),
     )
 
     id: Mapped[IdPk]

@@ -25,6 +25,7 @@ class TaskRecord(Base):
     __table_args__ = (
         Index("ix_tasks_status_kind", "status", "kind"),
         Index("ix_tasks_account", "account_id"),
+        Index("ix_tasks_assignee_status_due", "assignee_id", "status", "due_at"),
     )
 
     id: Mapped[IdPk]
