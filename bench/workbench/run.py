@@ -13,8 +13,10 @@ locked for them), ``GET /workbench/accounts/<id>`` (the 360 view with the
 compliance banner and the script), ``POST .../outcome`` (a disposition: nine
 in ten "no answer", one in ten "promise"). ``--think`` seconds pass between
 steps (0: as fast as the server answers — a stress test, far beyond 100
-people on the phone). Latency is measured per step by the client; p50, p95
-and p99 and the error count go to docs/benchmarks.md with ``--write``.
+people on the phone); collectors start at random moments within their first
+loop, as people do, rather than all in the same second. Latency is measured
+per step by the client; p50, p95 and p99 and the error count go to
+docs/benchmarks.md with ``--write``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import signal
 import statistics
@@ -127,11 +130,13 @@ async def load(
         await asyncio.gather(*(c.sign_in() for c in collectors[batch : batch + 10]))
     deadline = time.perf_counter() + seconds
 
-    async def work(c: Collector) -> None:
+    async def work(c: Collector, start: float) -> None:
+        await asyncio.sleep(start)  # people do not all press "next" in the same second
         while time.perf_counter() < deadline and await c.one_call(think):
             pass
 
-    await asyncio.gather(*(work(c) for c in collectors))
+    stagger = random.Random(7)
+    await asyncio.gather(*(work(c, stagger.uniform(0, max(think, 1.0) * 3)) for c in collectors))
     for c in collectors:
         await c.client.aclose()
     return timings, errors, sum(c.loops for c in collectors)
