@@ -21,6 +21,7 @@ import types
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Union
 
 import yaml
@@ -102,6 +103,22 @@ def parse_yaml(text: str, source: str) -> YamlDocument:
         raise YamlProblem(f"{source}: not valid YAML: {exc}") from None
     finally:
         loader.dispose()
+
+
+def read_yaml_file(
+    path: str | Path, what: str, source: str | None = None
+) -> tuple[bytes, YamlDocument]:
+    """The bytes of a YAML file (for its digest) and its parsed document; YamlProblem naming the
+    file when it cannot be read, is not UTF-8 or is not valid YAML. ``what`` names the file in
+    messages ("the strategy file"); ``source`` is how messages name it (default: the path)."""
+    name = source or str(path)
+    try:
+        content = Path(path).read_bytes()
+        return content, parse_yaml(content.decode("utf-8"), name)
+    except OSError as exc:
+        raise YamlProblem(f"{name}: cannot read {what} ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise YamlProblem(f"{name}: {what} is not UTF-8 text") from None
 
 
 def _refuse_repeated_keys(source: str, node: yaml.Node | None) -> None:

@@ -21,7 +21,13 @@ import polars as pl
 from pydantic import ValidationError
 
 from arrears.errors import ConfigError
-from arrears.kit.yamlio import YamlDocument, YamlProblem, parse_yaml, validation_messages
+from arrears.kit.yamlio import (
+    YamlDocument,
+    YamlProblem,
+    parse_yaml,
+    read_yaml_file,
+    validation_messages,
+)
 from arrears.strategy.checks import problems
 from arrears.strategy.conditions import compile_condition
 from arrears.strategy.features import SCHEMA
@@ -33,14 +39,8 @@ STRATEGY_COLUMNS = ("strategy", "strategy_version", "strategy_digest")
 
 def load_strategy(path: str | Path) -> Strategy:
     """The strategy in a YAML file; ConfigError naming file, line and field."""
-    source = str(path)
     try:
-        content = Path(path).read_bytes()
-        document = parse_yaml(content.decode("utf-8"), source)
-    except OSError as exc:
-        raise ConfigError(f"{source}: cannot read the strategy file ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{source}: the strategy file is not UTF-8 text") from None
+        content, document = read_yaml_file(path, "the strategy file")
     except YamlProblem as exc:
         raise ConfigError(exc.message) from None
     return _validate(document).with_digest(content)

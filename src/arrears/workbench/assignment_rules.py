@@ -31,7 +31,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from arrears.core.assignment import Rule
 from arrears.errors import ConfigError
-from arrears.kit.yamlio import YamlDocument, YamlProblem, parse_yaml, validation_messages
+from arrears.kit.yamlio import (
+    YamlDocument,
+    YamlProblem,
+    read_yaml_file,
+    validation_messages,
+)
 
 _NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 
@@ -75,14 +80,8 @@ class AssignmentRules:
 
 def load_rules(path: str | Path) -> AssignmentRules:
     """The rules in a YAML file; ConfigError naming file, line and field."""
-    source = str(path)
     try:
-        content = Path(path).read_bytes()
-        document = parse_yaml(content.decode("utf-8"), source)
-    except OSError as exc:
-        raise ConfigError(f"{source}: cannot read the assignment rules ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{source}: the assignment rules are not UTF-8 text") from None
+        content, document = read_yaml_file(path, "the assignment rules")
     except YamlProblem as exc:
         raise ConfigError(exc.message) from None
     parsed = _validate(document)

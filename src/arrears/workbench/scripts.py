@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from arrears.core.aging import days_past_due
 from arrears.errors import ConfigError
-from arrears.kit.yamlio import YamlProblem, parse_yaml, validation_messages
+from arrears.kit.yamlio import YamlProblem, read_yaml_file, validation_messages
 
 SCRIPTS = Path(__file__).resolve().parents[3] / "config" / "scripts"
 Moment = Literal["opening", "verification", "disclosure", "purpose", "ask", "closing"]
@@ -132,7 +132,7 @@ def load_scripts(folder: Path = SCRIPTS) -> tuple[ScriptFile, ...]:
     files, problems = [], []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            document = parse_yaml(path.read_text(encoding="utf-8"), path.name)
+            _, document = read_yaml_file(path, "the call script", source=path.name)
         except YamlProblem as exc:
             problems.append(exc.message)
             continue

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from arrears.analytics.measures import share
 from arrears.core.currency import exponent
 from arrears.errors import ConfigError
-from arrears.kit.yamlio import YamlProblem, parse_yaml, validation_messages
+from arrears.kit.yamlio import YamlProblem, read_yaml_file, validation_messages
 
 ATTRIBUTION_DAYS = 30
 DIMENSIONS = ("strategy", "segment", "channel", "collector")
@@ -52,9 +52,9 @@ class CostBook(BaseModel):
 def load_costs(path: Path) -> CostBook:
     """Read and validate the cost file; errors name the file, line and field."""
     try:
-        document = parse_yaml(path.read_text(encoding="utf-8"), path.name)
-    except (OSError, YamlProblem) as exc:
-        raise ConfigError(getattr(exc, "message", str(exc))) from None
+        _, document = read_yaml_file(path, "the cost file", source=path.name)
+    except YamlProblem as exc:
+        raise ConfigError(exc.message) from None
     try:
         book = CostBook.model_validate(document.data)
     except ValidationError as exc:

@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from arrears.errors import ConfigError
-from arrears.kit.yamlio import YamlProblem, parse_yaml, validation_messages
+from arrears.kit.yamlio import YamlProblem, read_yaml_file, validation_messages
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Positive = Annotated[float, Field(gt=0.0)]
@@ -149,9 +149,7 @@ class SimulationParams(_Model):
 def load_params(path: Path) -> SimulationParams:
     """Read and validate a simulation file; ConfigError names the line and field."""
     try:
-        document = parse_yaml(path.read_text(encoding="utf-8"), path.name)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the simulation parameters ({exc})") from None
+        _, document = read_yaml_file(path, "the simulation parameters", source=path.name)
     except YamlProblem as exc:
         raise ConfigError(exc.message) from None
     try:
