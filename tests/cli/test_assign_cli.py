@@ -6,17 +6,10 @@ import csv
 from pathlib import Path
 
 import pytest
+from tests.fixtures.commands import cli
 from tests.workbench.test_assignment import seed_accounts
 
-from arrears.cli.main import run
-
 pytestmark = pytest.mark.db
-
-
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def ok(capsys, *args: str) -> str:

@@ -9,17 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.fixtures.commands import cli
 from tests.ingest.helpers import ACCOUNT_HEADERS, account, write_csv
 
-from arrears.cli.main import run
-
 pytestmark = pytest.mark.db
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 class TestCommandLine:

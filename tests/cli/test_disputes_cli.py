@@ -5,17 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.fixtures.commands import cli
 from tests.payments.test_disputes import PDF, seed
 
-from arrears.cli.main import run
-
 pytestmark = pytest.mark.db
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_open_list_and_resolve_a_dispute(cli_env, uow_factory, capsys, tmp_path: Path):

@@ -6,20 +6,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from tests.fixtures.commands import cli
 
-from arrears.cli.main import run
 from arrears.store.db import make_engine
 from arrears.store.uow import UnitOfWork
 
 pytestmark = pytest.mark.db
 ROOT = Path(__file__).resolve().parents[2]
 PLACED = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def seed(url: str) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import TEST_KEY
+from tests.fixtures.commands import cli
 
-from arrears.cli.main import run
 from arrears.kit.crypto import FieldCipher
 from arrears.sim.demo import load_demo, load_history
 from arrears.store.db import make_engine
@@ -17,12 +17,6 @@ from arrears.store.uow import UnitOfWork
 pytestmark = pytest.mark.db
 AS_OF = date(2026, 11, 20)
 AT = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def demo(url: str, folder: Path) -> str:

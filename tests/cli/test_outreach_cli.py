@@ -7,17 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from arrears.cli.main import run
+from tests.fixtures.commands import cli
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 DAY = "2026-11-20"
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_days_messages_reach_the_local_sinks(

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from tests.fixtures.commands import cli
 from tests.payments.test_intake import AT
 
 from arrears.cli.commands.payments import default_gateway, web_config
 from arrears.cli.context import app as build_app
-from arrears.cli.main import run
 from arrears.payments.apikeys import authenticate
 from arrears.payments.gateways.sandbox import SandboxGateway
 
 pytestmark = pytest.mark.db
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -6,21 +6,15 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.fixtures.commands import cli
 
 from arrears.cli.commands.portal import cookie_secure, web_config
 from arrears.cli.context import app as build_app
-from arrears.cli.main import run
 from arrears.inbound.service import default_classifier
 from arrears.web.app import create_app
 
 pytestmark = pytest.mark.db
 DAY = "2026-11-20"
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_a_link_for_a_demo_account_opens_the_portal(

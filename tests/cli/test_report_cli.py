@@ -7,20 +7,14 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from tests.fixtures.commands import cli
 
-from arrears.cli.main import run
 from arrears.store.db import make_engine
 from arrears.store.uow import UnitOfWork
 
 pytestmark = pytest.mark.db
 ROOT = Path(__file__).resolve().parents[2]
 PLACED = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def seed(url: str) -> None:

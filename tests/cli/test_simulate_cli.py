@@ -7,17 +7,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from tests.fixtures.commands import cli
 
-from arrears.cli.main import run
 from arrears.store.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_compare_prints_both_priorities_with_zero_violations(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from tests.fixtures.commands import cli
 from tests.workbench import supervision_seed as seed
 
-from arrears.cli.main import run
 from arrears.config import get_settings
 from arrears.store.records import AuditEventRecord
 
@@ -19,12 +19,6 @@ def world(cli_env, uow_factory, monkeypatch):
     monkeypatch.setenv("ARREARS_NOW", seed.NOW.isoformat())
     get_settings.cache_clear()
     return seed.build(uow_factory)
-
-
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_a_supervisor_lists_and_approves_a_settlement_in_their_authority(world, uow_factory,

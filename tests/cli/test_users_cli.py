@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from arrears.cli.main import run
+from tests.fixtures.commands import cli
 
 pytestmark = pytest.mark.db
-
-
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_add_list_reset_totp_disable(cli_env, capsys):

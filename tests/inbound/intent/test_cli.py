@@ -8,15 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from arrears.cli.main import run
+from tests.fixtures.commands import cli
 
 KEYS = ["intent", "confidence", "amount", "currency", "date", "needs_review"]
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = run(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_one_reply_is_one_json_object_on_one_line(capsys: pytest.CaptureFixture[str]) -> None:
