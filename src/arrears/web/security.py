@@ -73,9 +73,14 @@ def _error(request: Request, status: int, message: str) -> Response:
     if is_portal(request.url.path):
         return error_page(status)
     if is_staff(request.url.path):
-        locale = normalize(request.headers.get("accept-language"))
-        return HTMLResponse(staff_error_page(status, locale), status_code=status)
+        return staff_error(request, status)
     return JSONResponse({"error": "http_error", "message": message}, status_code=status)
+
+
+def staff_error(request: Request, status: int) -> HTMLResponse:
+    """The staff error page for ``status``, in the browser's language."""
+    locale = normalize(request.headers.get("accept-language"))
+    return HTMLResponse(staff_error_page(status, locale), status_code=status)
 
 
 def install(app: FastAPI) -> None:

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from arrears.analytics import pages as dashboards
 from arrears.store.uow import UnitOfWork
-from arrears.ui.i18n import normalize
-from arrears.ui.render import STATIC, STATIC_FILES, STATIC_PREFIX, error_page
+from arrears.ui.render import STATIC, STATIC_FILES, STATIC_PREFIX
+from arrears.web.security import staff_error
 from arrears.workbench import auth_pages, supervisor_pages
 from arrears.workbench import pages as workbench
 from arrears.workbench.guard import Guard, StaffRedirect, StaffRefused, StaffWeb
@@ -39,9 +39,9 @@ def install(
     app.include_router(dashboards.build_router(uow_factory, clock, guard.require))
 
     @app.get(STATIC_PREFIX + "/{name}", include_in_schema=False)
-    def static(name: str) -> Response:
+    def static(name: str, request: Request) -> Response:
         if name not in STATIC_FILES:
-            return HTMLResponse(error_page(404), status_code=404)
+            return staff_error(request, 404)
         return Response((STATIC / name).read_bytes(), media_type=STATIC_FILES[name],
                         headers={"Cache-Control": "public, max-age=3600"})  # fmt: skip
 
@@ -54,8 +54,3 @@ def install(
         return staff_error(request, exc.status)
 
     return guard
-
-
-def staff_error(request: Request, status: int) -> HTMLResponse:
-    locale = normalize(request.headers.get("accept-language"))
-    return HTMLResponse(error_page(status, locale), status_code=status)
