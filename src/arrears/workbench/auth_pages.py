@@ -163,15 +163,19 @@ def _account_routes(
 
 
 def _login_page(request: Request, guard: Guard, *, error: str | None = None,
-                username: str = "", code: bool = False, status: int = 200) -> Response:  # fmt: skip
+                username: str = "", code: bool = False, status: int = 200,
+                locked_until: datetime | None = None) -> Response:  # fmt: skip
+    """The sign-in form with a fresh login token; ``error`` is a message id (LOCKED takes the
+    time the lock ends)."""
     locale = normalize(request.query_params.get("lang") or request.headers.get("accept-language"))
     t = RENDERER.translator(locale)
+    values = {"time": t.datetime(locked_until)} if locked_until is not None else {}
     token = secrets.token_urlsafe(24)
     notice = t.gettext(N_("You are signed out.")) if request.query_params.get("done") else None
     html = RENDERER.render(
         "login.html", None, locale=locale, login_token=token, username=username, ask_code=code,
         next=local_path(request.query_params.get("next"), ""), notice=notice,
-        error=t.gettext(error) if error else None,
+        error=t.gettext(error, **values) if error else None,
     )  # fmt: skip
     response = HTMLResponse(html, status_code=status)
     response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", max_age=1800,
@@ -183,9 +187,6 @@ def _refused_page(request: Request, guard: Guard, result: users.SignIn, username
     if result.outcome == "totp_required":
         return _login_page(request, guard, username=username, code=True)
     if result.outcome == "locked" and result.locked_until is not None:
-        locale = normalize(request.headers.get("accept-language"))
-        t = RENDERER.translator(locale)
-        when = t.datetime(result.locked_until)
-        return _login_page(request, guard, username=username, status=429,
-                           error=t.gettext(LOCKED, time=when))  # fmt: skip
+        return _login_page(request, guard, username=username, status=429, error=LOCKED,
+                           locked_until=result.locked_until)  # fmt: skip
     return _login_page(request, guard, username=username, status=401, error=WRONG)
