@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
 from arrears.core.money import Money
 from arrears.core.roles import Principal
@@ -33,7 +34,7 @@ from arrears.errors import ArrearsError, InvalidInput, NotFound
 from arrears.payments.disputes import REASONS
 from arrears.ui.i18n import N_
 from arrears.workbench import service
-from arrears.workbench.guard import StaffRefused, read_form, redirect
+from arrears.workbench.guard import StaffRefused, posted, redirect
 from arrears.workbench.outcomes import DISPOSITIONS, Outcome, record_outcome
 from arrears.workbench.view import AccountView, open_account
 
@@ -79,8 +80,8 @@ def install(router: APIRouter, wb: Workbench, require: Callable[[str | None], An
         return _render(wb, me, request, account_id, notice=notice)
 
     @router.post("/workbench/accounts/{account_id}/outcome")
-    async def outcome(account_id: int, request: Request, me: Principal = recorder) -> Response:
-        form = await read_form(request)
+    def outcome(account_id: int, request: Request, me: Principal = recorder,
+                form: FormData = Depends(posted)) -> Response:  # fmt: skip
         now = wb.clock()
         with wb.uow_factory() as uow:
             try:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
 from arrears.core.roles import Principal, Role
 from arrears.errors import ArrearsError
@@ -33,7 +34,7 @@ from arrears.store.uow import UnitOfWork
 from arrears.ui.i18n import N_, Catalogue, normalize
 from arrears.ui.render import Renderer
 from arrears.workbench import sessions, users
-from arrears.workbench.guard import LOGIN, PASSWORD, Guard, local_path, read_form, redirect
+from arrears.workbench.guard import LOGIN, PASSWORD, Guard, local_path, posted, redirect
 
 RENDERER = Renderer(Path(__file__).parent / "templates",
                     Catalogue(Path(__file__).parent / "locales", "workbench"))  # fmt: skip
@@ -77,8 +78,9 @@ def _sign_in_routes(
         return _login_page(request, guard)
 
     @router.post(LOGIN, response_class=HTMLResponse)
-    async def login(request: Request) -> Response:
-        form = await read_form(request)
+    def login(request: Request, form: FormData = Depends(posted)) -> Response:
+        # A plain function: FastAPI runs it in its thread pool, so the password hash (tens of
+        # milliseconds of CPU by design) does not hold up other requests.
         token = request.cookies.get(LOGIN_COOKIE) or ""
         given = str(form.get("login_token") or "")
         if not token or not hmac.compare_digest(token, given):
@@ -128,8 +130,7 @@ def _account_routes(
         return HTMLResponse(RENDERER.render("password.html", me, section=""))
 
     @router.post(PASSWORD, response_class=HTMLResponse)
-    async def password(request: Request, me: Principal = anyone) -> Response:
-        form = await read_form(request)
+    def password(me: Principal = anyone, form: FormData = Depends(posted)) -> Response:
         new, again = str(form.get("new") or ""), str(form.get("again") or "")
         t = RENDERER.translator(me.locale)
         if new != again:
@@ -147,8 +148,7 @@ def _account_routes(
         return redirect(home(me.role) + "?done=password")
 
     @router.post("/workbench/language")
-    async def language(request: Request, me: Principal = anyone) -> Response:
-        form = await read_form(request)
+    def language(me: Principal = anyone, form: FormData = Depends(posted)) -> Response:
         locale = normalize(str(form.get("locale") or ""), me.locale)
         with uow_factory() as uow:
             user = uow.users.get(me.user_id)

@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from arrears.core.roles import Principal, Role
@@ -117,7 +118,9 @@ class Guard:
         """The dependency of a page that needs ``permission`` (None: any signed-in person)."""
 
         async def dependency(request: Request) -> Principal:
-            found = self.signed_in(request)
+            # The session check reads (and may write) the database: off the event loop, which
+            # must stay free to accept every other collector's request meanwhile.
+            found = await run_in_threadpool(self.signed_in, request)
             if found is None:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 raise StaffRedirect(f"{LOGIN}?next={quote(target, safe='')}")
@@ -142,6 +145,16 @@ class Guard:
     def clear_cookie(self, response: Response) -> None:
         response.delete_cookie(self.config.cookie_name, path="/", secure=self.config.cookie_secure,
                                httponly=True, samesite="strict")  # fmt: skip
+
+
+async def posted(request: Request) -> FormData:
+    """The request's form, as a dependency (``form: FormData = Depends(posted)``).
+
+    With the form read here, a POST handler can be a plain function, which
+    FastAPI runs in its thread pool: database work and password hashing never
+    block the event loop that serves everyone else's requests.
+    """
+    return await read_form(request)
 
 
 async def read_form(request: Request) -> FormData:

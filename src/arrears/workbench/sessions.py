@@ -6,7 +6,7 @@ stored, so a copy of the database opens no session) and a CSRF token every
 form must echo. A session ends after 30 minutes without a request or 12 hours
 after it began, at sign-out, when the user is disabled, or when their password
 is reset (every open session of the user ends). :func:`current` answers who
-is behind a cookie now, and moves the idle deadline on.
+is behind a cookie now, and moves the idle deadline on (at most once a minute).
 
 A user who must change their password gets a session that may do only that
 (``restricted``); pages check it on the server like any permission.
@@ -25,6 +25,10 @@ from arrears.store.uow import UnitOfWork
 
 IDLE = timedelta(minutes=30)
 ABSOLUTE = timedelta(hours=12)
+# How stale ``last_seen_at`` may be before a request writes it again. Without this every click
+# of every collector would update their session row; with it a busy person's session is written
+# about once a minute, and the idle end can come at most this much early.
+TOUCH = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,8 @@ def current(uow: UnitOfWork, cookie: str | None, *, at: datetime) -> Staff | Non
     if not user.active:
         session.ended_at = at
         return None
-    session.last_seen_at = at
+    if at - session.last_seen_at >= TOUCH:
+        session.last_seen_at = at
     return Staff(user, session, restricted=user.must_change_password)
 
 

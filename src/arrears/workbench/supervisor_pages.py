@@ -30,6 +30,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
 from arrears.core.roles import Principal
 from arrears.errors import ArrearsError, InvalidInput
@@ -39,7 +40,7 @@ from arrears.store.uow import UnitOfWork
 from arrears.ui.i18n import N_, Catalogue
 from arrears.ui.render import Renderer
 from arrears.workbench import approvals, supervision, trail
-from arrears.workbench.guard import read_form, redirect
+from arrears.workbench.guard import posted, redirect
 
 RENDERER = Renderer(Path(__file__).parent / "templates",
                     Catalogue(Path(__file__).parent / "locales", "workbench"))  # fmt: skip
@@ -108,21 +109,23 @@ def build_router(
         return pages.approvals(request, me)
 
     @router.post("/supervisor/approvals/settlements/{settlement_id}")
-    async def settle(request: Request, settlement_id: int, me: Principal = approver) -> Response:
-        return await pages.decide_settlement(request, me, settlement_id)
+    def settle(request: Request, settlement_id: int, me: Principal = approver,
+               form: FormData = Depends(posted)) -> Response:  # fmt: skip
+        return pages.decide_settlement(request, me, settlement_id, form)
 
     @router.post("/supervisor/approvals/reviews/{kind}/{item_id}")
-    async def review(request: Request, kind: str, item_id: int,
-                     me: Principal = overrider) -> Response:  # fmt: skip
-        return await pages.decide_review(request, me, kind, item_id)
+    def review(request: Request, kind: str, item_id: int, me: Principal = overrider,
+               form: FormData = Depends(posted)) -> Response:  # fmt: skip
+        return pages.decide_review(request, me, kind, item_id, form)
 
     @router.get("/supervisor/reassign", response_class=HTMLResponse)
     def reassign_page(request: Request, me: Principal = mover) -> Response:
         return pages.reassign(request, me)
 
     @router.post("/supervisor/reassign")
-    async def reassign(request: Request, me: Principal = mover) -> Response:
-        return await pages.move(request, me)
+    def reassign(request: Request, me: Principal = mover,
+                 form: FormData = Depends(posted)) -> Response:  # fmt: skip
+        return pages.move(request, me, form)
 
     @router.get("/supervisor/audit", response_class=HTMLResponse)
     def audit(request: Request, me: Principal = reader) -> Response:
@@ -211,8 +214,8 @@ class _Pages:
     def _book(self) -> PolicyBook:
         return _policies(self.policy_dir)
 
-    async def decide_settlement(self, request: Request, me: Principal, item: int) -> Response:
-        form = await read_form(request)
+    def decide_settlement(self, request: Request, me: Principal, item: int,
+                          form: FormData) -> Response:  # fmt: skip
         approve = form.get("decision") == "approve"
         try:
             with self.uow_factory() as uow:
@@ -226,9 +229,8 @@ class _Pages:
             return self.approvals(request, me, error=_error(t, exc), status=exc.http_status)
         return redirect("/supervisor/approvals?done=" + ("approved" if approve else "refused"))
 
-    async def decide_review(self, request: Request, me: Principal, kind: str,
-                            item: int) -> Response:  # fmt: skip
-        form = await read_form(request)
+    def decide_review(self, request: Request, me: Principal, kind: str, item: int,
+                      form: FormData) -> Response:  # fmt: skip
         approve = form.get("decision") == "approve"
         try:
             with self.uow_factory() as uow:
@@ -266,8 +268,7 @@ class _Pages:
                            rows=rows, where=where, people=people, teams=teams, error=error,
                            status=status)  # fmt: skip
 
-    async def move(self, request: Request, me: Principal) -> Response:
-        form = await read_form(request)
+    def move(self, request: Request, me: Principal, form: FormData) -> Response:
         try:
             ids = [int(str(v)) for v in form.getlist("account")]
         except ValueError:

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
 from arrears.core.roles import Principal
 from arrears.errors import ArrearsError, InvalidInput, NotFound
 from arrears.ui.i18n import N_
 from arrears.workbench import service
 from arrears.workbench.account_pages import _local, _text, _zone
-from arrears.workbench.guard import StaffRefused, read_form, redirect
+from arrears.workbench.guard import StaffRefused, posted, redirect
 
 if TYPE_CHECKING:
     from arrears.workbench.pages import Workbench
@@ -42,8 +43,7 @@ def install(router: APIRouter, wb: Workbench, require: Callable[[str | None], An
                            now=now, notice=notice)  # fmt: skip
 
     @router.post("/workbench/tasks")
-    async def add(request: Request, me: Principal = owner) -> Response:
-        form = await read_form(request)
+    def add(request: Request, me: Principal = owner, form: FormData = Depends(posted)) -> Response:
         now = wb.clock()
         try:
             account_id = int(_text(form, "account_id") or "0")
@@ -70,8 +70,7 @@ def install(router: APIRouter, wb: Workbench, require: Callable[[str | None], An
         return redirect(f"/workbench/accounts/{account_id}?task=1")
 
     @router.post("/workbench/tasks/{task_id}/done")
-    async def done(task_id: int, request: Request, me: Principal = owner) -> Response:
-        form = await read_form(request)
+    def done(task_id: int, me: Principal = owner, form: FormData = Depends(posted)) -> Response:
         with wb.uow_factory() as uow:
             try:
                 service.complete_task(uow=uow, me=me, task_id=task_id, at=wb.clock(),
