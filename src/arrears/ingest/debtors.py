@@ -14,6 +14,7 @@ silently overwritten (PRODUCT A2).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -53,14 +54,14 @@ class Resolution:
     conflicted: set[int] = field(default_factory=set)
 
 
-def debtor_values(row: AccountRow, cipher: FieldCipher) -> dict[str, Any]:
+def debtor_values(row: AccountRow, blind_index: Callable[[str], str]) -> dict[str, Any]:
     """The debtor columns a row carries (national id blind-indexed)."""
     return {
         "debtor_ref": row.debtor_ref,
         "kind": row.debtor_kind,
         "name": row.name,
         "name_key": row.name_key,
-        "national_id_index": cipher.blind_index(row.national_id) if row.national_id else None,
+        "national_id_index": blind_index(row.national_id) if row.national_id else None,
         "national_id_last4": row.national_id[-4:] if row.national_id else None,
         "birth_date": row.birth_date,
         "language": row.language,
@@ -94,12 +95,20 @@ class DebtorResolver:
         self._local: dict[Any, Draft] = {}
         self._db: dict[Any, int] = {}
         self._existing: dict[int, dict[str, Any]] = {}
+        self._indexes: dict[str, str] = {}
+
+    def blind_index(self, national_id: str) -> str:
+        """The id's blind index, computed once per id (an HMAC each)."""
+        found = self._indexes.get(national_id)
+        if found is None:
+            found = self._indexes[national_id] = self.cipher.blind_index(national_id)
+        return found
 
     def prefetch(self, rows: list[AccountRow]) -> None:
         """Load every debtor the batch could match, in four queries."""
         d, cid = self.uow.debtors, self.client_id
         refs = [r.debtor_ref for r in rows if r.debtor_ref]
-        ids = [self.cipher.blind_index(r.national_id) for r in rows if r.national_id]
+        ids = [self.blind_index(r.national_id) for r in rows if r.national_id]
         births = [(r.name_key, r.birth_date) for r in rows if r.birth_date]
         contacts = [(r.name_key, c.value) for r in rows for c in r.contacts if c.kind != "address"]
         self._db.update({("ref", k): v for k, v in d.ids_by_ref(cid, refs).items()})
@@ -113,7 +122,7 @@ class DebtorResolver:
         if row.debtor_ref:
             keys.append(("ref", row.debtor_ref))
         if row.national_id:
-            keys.append(("nid", self.cipher.blind_index(row.national_id)))
+            keys.append(("nid", self.blind_index(row.national_id)))
         if row.birth_date:
             keys.append(("nb", row.name_key, row.birth_date))
         keys.extend(("nc", row.name_key, c.value) for c in row.contacts if c.kind != "address")
@@ -132,7 +141,7 @@ class DebtorResolver:
             if debtor_id is not None and _same_ref(self._ref_of(debtor_id), row):
                 self.reconcile(debtor_id, row)
                 return debtor_id
-        draft = Draft(values=debtor_values(row, self.cipher), national_id=row.national_id)
+        draft = Draft(values=debtor_values(row, self.blind_index), national_id=row.national_id)
         self.result.drafts.append(draft)
         self._remember(keys, draft)
         return draft
@@ -155,7 +164,7 @@ class DebtorResolver:
         if debtor_id not in self._existing:
             self.load_existing([debtor_id])
         current = self._existing[debtor_id]
-        new = debtor_values(row, self.cipher)
+        new = debtor_values(row, self.blind_index)
         changes = self.result.updates.setdefault(debtor_id, {})
         for name in TRACKED:
             self._compare(debtor_id, current, new, name, changes, row)
@@ -193,7 +202,7 @@ class DebtorResolver:
             )
 
     def _reconcile_draft(self, draft: Draft, row: AccountRow) -> None:
-        new = debtor_values(row, self.cipher)
+        new = debtor_values(row, self.blind_index)
         for name in TRACKED:
             old_value, new_value = draft.values.get(name), new.get(name)
             if new_value is None or old_value == new_value:

@@ -327,3 +327,10 @@ def project(plan: HeaderPlan, values: list[str | None]) -> dict[str, str | None]
         if canonical.get(name) is None:
             canonical[name] = value
     return canonical
+
+
+def value_of(plan: HeaderPlan, values: list[str | None], name: str) -> str | None:
+    """One canonical column of a raw row, as :func:`project` gives it."""
+    index = plan.columns.get(name)
+    value = values[index] if index is not None and index < len(values) else None
+    return plan.constants.get(name) if value is None else value

@@ -78,7 +78,7 @@ def apply_accounts(ctx: Context, rows: list[AccountRow], cipher: FieldCipher) ->
     """Insert or update the accounts, debtors, contacts and invoices of a batch."""
     counts = BatchCounts()
     refs = [r.account_ref for r in rows]
-    known = ctx.uow.accounts.known(ctx.client_id, refs)
+    known = ctx.uow.imports.known_accounts(ctx.client_id, refs)
     resolver = DebtorResolver(ctx.uow, ctx.client_id, cipher, ctx.import_id, ctx.at)
     new_rows = [r for r in rows if r.account_ref not in known]
     resolver.prefetch(new_rows)
@@ -147,29 +147,42 @@ def _debtor_id(debtor: Draft | int) -> int:
     return debtor
 
 
+# Debtor columns an import writes, in the order of the tuples given to the bulk writer.
+_DEBTOR_COLUMNS = (
+    "debtor_ref", "kind", "name", "name_key", "national_id_index", "national_id_last4",
+    "birth_date", "language", "jurisdiction", "address", "city", "region", "postal_code",
+    "country", "time_zones", "source",
+)  # fmt: skip
+
+
 def _write_debtors(ctx: Context, resolver: DebtorResolver, cipher: FieldCipher) -> None:
     result = resolver.result
     rows = []
     for draft in result.drafts:
+        values = draft.values
         enc = cipher.encrypt(draft.national_id) if draft.national_id else None
-        rows.append(
-            {
-                "client_id": ctx.client_id,
-                "national_id_enc": enc,
-                "risk_flags": [],
-                "has_conflicts": bool(draft.values.get("has_conflicts")),
-                "import_id": ctx.import_id,
-                "created_at": ctx.at,
-                "updated_at": ctx.at,
-                **draft.values,
-            }
-        )
-    for draft, new_id in zip(result.drafts, ctx.uow.debtors.insert_many(rows), strict=True):
+        row = [values[name] for name in _DEBTOR_COLUMNS]
+        row[14] = tuple(row[14])  # time_zones: a tuple, encoded once per distinct value
+        rows.append((*row, enc, bool(values.get("has_conflicts"))))
+    ids = ctx.uow.bulk.insert(
+        "debtors",
+        (*_DEBTOR_COLUMNS, "national_id_enc", "has_conflicts"),
+        rows,
+        constants=_created(ctx),
+        with_ids=True,
+    )
+    for draft, new_id in zip(result.drafts, ids, strict=True):
         draft.id = new_id
         result.facts.extend({**fact, "debtor_id": new_id} for fact in draft.facts)
     ctx.uow.debtors.add_facts(result.facts)
     ctx.uow.debtors.flag_conflicts(result.conflicted, ctx.at)
     _update_debtors(ctx, resolver)
+
+
+def _created(ctx: Context) -> dict[str, Any]:
+    """The columns every row an import creates shares."""
+    return {"client_id": ctx.client_id, "import_id": ctx.import_id, "created_at": ctx.at,
+            "updated_at": ctx.at}  # fmt: skip
 
 
 def _update_debtors(ctx: Context, resolver: DebtorResolver) -> None:
@@ -198,33 +211,35 @@ def _shown(name: str, value: Any, values: dict[str, Any]) -> Any:
     return value
 
 
+_ACCOUNT_COLUMNS = (
+    "account_ref", "debtor_id", "product", "currency", "opened_on", "charged_off_on",
+    "last_payment_on", "last_payment_minor", "jurisdiction", "source", "row_hash",
+    "original_minor", "principal_minor", "interest_minor", "fees_minor", "costs_minor",
+    "due_on",
+)  # fmt: skip
+
+
+def _account_tuple(row: AccountRow, debtor_id: int) -> tuple[Any, ...]:
+    """The columns of a new account, in the order of ``_ACCOUNT_COLUMNS``.
+
+    An invoice row's balances are its invoices' (rolled up after they are written).
+    """
+    common = (row.account_ref, debtor_id, row.product, row.currency, row.opened_on,
+              row.charged_off_on, row.last_payment_on, row.last_payment_amount,
+              row.jurisdiction, source_of(row), row.row_hash)  # fmt: skip
+    if row.invoice_no is not None:
+        return (*common, None, 0, 0, 0, 0, row.due_on)
+    return (*common, row.original_amount, row.principal, row.interest, row.fees, row.costs,
+            row.due_on)  # fmt: skip
+
+
 def _insert_accounts(
     ctx: Context, firsts: dict[str, AccountRow], debtor_of: dict[str, Draft | int]
 ) -> dict[str, int]:
-    rows = []
-    for ref, row in firsts.items():
-        values = account_values(row)
-        values.setdefault("principal_minor", 0)
-        values.setdefault("interest_minor", 0)
-        values.setdefault("fees_minor", 0)
-        values.setdefault("costs_minor", 0)
-        values.setdefault("due_on", row.due_on)
-        rows.append(
-            {
-                **values,
-                "client_id": ctx.client_id,
-                "account_ref": ref,
-                "debtor_id": _debtor_id(debtor_of[ref]),
-                "credit_minor": 0,
-                "status": "active",
-                "holds": [],
-                "row_hash": row.row_hash,
-                "import_id": ctx.import_id,
-                "created_at": ctx.at,
-                "updated_at": ctx.at,
-            }
-        )
-    ids = ctx.uow.accounts.insert_many(rows)
+    rows = [_account_tuple(row, _debtor_id(debtor_of[ref])) for ref, row in firsts.items()]
+    constants = {**_created(ctx), "credit_minor": 0, "status": "active", "holds": []}
+    ids = ctx.uow.bulk.insert("accounts", _ACCOUNT_COLUMNS, rows, constants=constants,
+                              with_ids=True)  # fmt: skip
     if ids:
         ctx.uow.audit.append(
             AuditEvent(
@@ -233,50 +248,50 @@ def _insert_accounts(
                 action="accounts.created",
                 entity="import",
                 entity_id=str(ctx.import_id),
-                after={
-                    "count": len(ids),
-                    "first_ref": rows[0]["account_ref"],
-                    "last_ref": rows[-1]["account_ref"],
-                },
+                after={"count": len(ids), "first_ref": rows[0][0], "last_ref": rows[-1][0]},
             )
         )
     return dict(zip(firsts, ids, strict=True))
+
+
+_CONTACT_COLUMNS = (
+    "debtor_id", "kind", "value", "line_type", "region", "time_zones", "source", "confidence",
+)  # fmt: skip
 
 
 def _write_contacts(
     ctx: Context, rows: list[AccountRow], debtor_ids: dict[str, int], old_debtors: set[int]
 ) -> set[int]:
     """Upsert every contact point; returns debtors that gained a new one."""
-    wanted: dict[tuple[int, str, str], dict[str, Any]] = {}
+    wanted: dict[tuple[int, str, str], tuple[Any, ...]] = {}
     for row in rows:
         source = source_of(row)
-        for contact in row.contacts:
-            key = (debtor_ids[row.account_ref], contact.kind, contact.value)
-            wanted.setdefault(
-                key,
-                {
-                    "debtor_id": key[0],
-                    "kind": contact.kind,
-                    "value": contact.value,
-                    "line_type": contact.line_type,
-                    "region": contact.region,
-                    "time_zones": list(contact.time_zones),
-                    "verified": False,
-                    "consents": {},
-                    "do_not_contact": False,
-                    "preferred": False,
-                    "source": source,
-                    "confidence": SOURCE_CONFIDENCE.get(source, 50),
-                    "import_id": ctx.import_id,
-                    "first_seen_at": ctx.at,
-                    "last_seen_at": ctx.at,
-                },
-            )
-    # Only debtors that existed before this batch can have contact points already.
+        confidence = SOURCE_CONFIDENCE.get(source, 50)
+        debtor_id = debtor_ids[row.account_ref]
+        for c in row.contacts:
+            key = (debtor_id, c.kind, c.value)
+            if key not in wanted:
+                wanted[key] = (*key, c.line_type, c.region, c.time_zones, source, confidence)
+    # Only debtors that existed before this batch can have contact points already: the
+    # new debtors' points are plain inserts, the others' upserts.
     existing = ctx.uow.debtors.contact_keys({k[0] for k in wanted} & old_debtors)
-    fresh = [v for k, v in wanted.items() if k not in existing]
-    ctx.uow.debtors.upsert_contacts(list(wanted.values()))
-    return {v["debtor_id"] for v in fresh}
+    fresh = [k for k in wanted if k not in existing]
+    constants = {"import_id": ctx.import_id, "first_seen_at": ctx.at, "last_seen_at": ctx.at}
+    ctx.uow.bulk.insert(
+        "contact_points",
+        _CONTACT_COLUMNS,
+        [v for k, v in wanted.items() if k[0] not in old_debtors],
+        constants=constants,
+    )
+    ctx.uow.bulk.upsert(
+        "contact_points",
+        _CONTACT_COLUMNS,
+        [v for k, v in wanted.items() if k[0] in old_debtors],
+        keys=("debtor_id", "kind", "value"),
+        update=("last_seen_at",),
+        constants=constants,
+    )
+    return {k[0] for k in fresh}
 
 
 def _update_accounts(ctx: Context, rows: list[AccountRow], known: dict[str, Any]) -> set[str]:

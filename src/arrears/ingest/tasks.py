@@ -19,19 +19,22 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from arrears.errors import ArrearsError, NotFound
-from arrears.ingest.mapping import HeaderPlan, Mapping, load_mapping, plan_headers, project
+from arrears.ingest.mapping import HeaderPlan, Mapping, load_mapping, plan_headers, value_of
 from arrears.ingest.payments import apply_payments
 from arrears.ingest.readers import RawRow, TableReader, open_table
 from arrears.ingest.rejects import RejectWriter
-from arrears.ingest.rows import AccountRow, PaymentRow, Rejection, raw_row_hash, validate_batch
+from arrears.ingest.rows import AccountRow, PaymentRow, Rejection, screen_batch
+from arrears.ingest.rows.batch import KEY_COLUMNS
 from arrears.ingest.service import BatchCounts, Context, apply_accounts
 from arrears.kit.crypto import FieldCipher
 from arrears.store.repositories.audit import AuditEvent
@@ -80,8 +83,8 @@ class _Batch:
     todo: list[RawRow]
     problems: dict[int, str]
     early: list[list[Rejection]]
-    unchanged: int
-    result: Future[list[Any]] | list[Any] | None = None
+    stored: dict[str, str | None]
+    result: Future[tuple[int, list[Any]]] | tuple[int, list[Any]] | None = None
 
 
 def file_sha256(path: Path) -> str:
@@ -180,31 +183,36 @@ def _pipeline(
     summary: ImportSummary,
     progress: Callable[[int], None] | None,
 ) -> None:
-    """Prepare batch n+1 (and validate it in a worker) while writing batch n."""
+    """Screen the next batches in worker processes while writing the oldest one."""
     seen: dict[str, int] = {}
-    pool: Executor | None = None
-    pending: _Batch | None = None
+    batches = iter(reader.batches(request.batch_size))
+    ahead = list(islice(batches, 2))  # a file of one batch is not worth the processes
+    pool = _pool(request.workers) if len(ahead) > 1 else None
+    pending: deque[_Batch] = deque()
     try:
-        for index, rows in enumerate(reader.batches(request.batch_size)):
-            if pool is None and index >= 1 and request.workers > 1:
-                pool = ProcessPoolExecutor(
-                    request.workers, mp_context=multiprocessing.get_context("forkserver")
-                )
+        for rows in chain(ahead, batches):
             batch = _prepare(request.kind, rows, plan, reader, ctx, seen)
             summary.read += len(rows)
-            batch.result = _validate(pool, request.kind, plan, batch)
-            if pending is not None:
-                _write(request, pending, ctx, cipher, rejects, summary)
+            batch.result = _screen(pool, request.kind, plan, batch)
+            pending.append(batch)
+            # Keep every worker busy: as many batches in flight as there are workers.
+            while pending and (pool is None or len(pending) > request.workers):
+                _write(request, pending.popleft(), ctx, cipher, rejects, summary)
                 if progress:
                     progress(summary.read)
-            pending = batch
-        if pending is not None:
-            _write(request, pending, ctx, cipher, rejects, summary)
+        while pending:
+            _write(request, pending.popleft(), ctx, cipher, rejects, summary)
             if progress:
                 progress(summary.read)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def _pool(workers: int) -> Executor | None:
+    if workers <= 1:
+        return None
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
 
 
 def _prepare(
@@ -215,50 +223,42 @@ def _prepare(
     ctx: Context,
     seen: dict[str, int],
 ) -> _Batch:
-    """Hash rows, set aside the unchanged ones and the in-file duplicates."""
-    raw = {number: values for number, values in rows}
-    hashes: dict[int, tuple[str, str, bool]] = {}
+    """Set aside in-file duplicates; read the stored hashes of the batch's keys.
+
+    Only the key of each row is read here; projecting, hashing and validating are
+    left to :func:`screen_batch`, in a worker process when there are several.
+    """
+    key_column = KEY_COLUMNS[kind]
+    batch = _Batch(raw={}, todo=[], problems={}, early=[], stored={})
+    keys: list[str] = []
     for number, values in rows:
-        canonical = project(plan, values)
-        key = canonical.get("account_ref" if kind == "accounts" else "reference") or ""
-        hashes[number] = (
-            raw_row_hash(canonical, plan.formats),
-            key,
-            bool(canonical.get("invoice_no")),
-        )
-    stored: dict[str, str | None]
-    if kind == "accounts":
-        stored = {
-            ref: k.row_hash
-            for ref, k in ctx.uow.accounts.known(
-                ctx.client_id, [h[1] for h in hashes.values()]
-            ).items()
-        }
-    else:
-        stored = ctx.uow.payments.known(ctx.client_id, [h[1] for h in hashes.values()])
-    batch = _Batch(raw=raw, todo=[], problems={}, early=[], unchanged=0)
-    for number, values in rows:
-        digest, key, is_invoice = hashes[number]
-        if kind == "accounts" and key and not is_invoice:
+        batch.raw[number] = values
+        key = value_of(plan, values, key_column) or ""
+        if kind == "accounts" and key and not value_of(plan, values, "invoice_no"):
             if key in seen:
-                batch.early.append(
-                    [Rejection(number, "account_ref", key, f"account_ref repeats row {seen[key]}")]
-                )
+                reason = f"account_ref repeats row {seen[key]}"
+                batch.early.append([Rejection(number, "account_ref", key, reason)])
                 continue
             seen[key] = number
-        if key and not is_invoice and stored.get(key) == digest:
-            batch.unchanged += 1
-            continue
+        keys.append(key)
         batch.todo.append((number, values))
         if number in reader.row_problems:
             batch.problems[number] = reader.row_problems[number]
+    if kind == "accounts":
+        known = ctx.uow.imports.known_accounts(ctx.client_id, keys)
+        batch.stored = {ref: k.row_hash for ref, k in known.items()}
+    else:
+        batch.stored = ctx.uow.payments.known(ctx.client_id, keys)
     return batch
 
 
-def _validate(pool: Executor | None, kind: str, plan: HeaderPlan, batch: _Batch) -> Any:
+def _screen(
+    pool: Executor | None, kind: str, plan: HeaderPlan, batch: _Batch
+) -> Future[tuple[int, list[Any]]] | tuple[int, list[Any]]:
+    args = (kind, plan, batch.todo, batch.problems, batch.stored)
     if pool is None:
-        return validate_batch(kind, plan, batch.todo, batch.problems)
-    return pool.submit(validate_batch, kind, plan, batch.todo, batch.problems)
+        return screen_batch(*args)
+    return pool.submit(screen_batch, *args)
 
 
 def _write(
@@ -269,8 +269,9 @@ def _write(
     rejects: RejectWriter,
     summary: ImportSummary,
 ) -> None:
-    results = batch.result.result() if isinstance(batch.result, Future) else batch.result
-    assert results is not None
+    found = batch.result.result() if isinstance(batch.result, Future) else batch.result
+    assert found is not None
+    unchanged, results = found
     valid: list[Any] = []
     for problems in batch.early:
         rejects.reject(problems, batch.raw[problems[0].row])
@@ -279,7 +280,7 @@ def _write(
             rejects.reject(result, batch.raw[result[0].row])
         else:
             valid.append(result)
-    counts = BatchCounts(unchanged=batch.unchanged, rejected=len(batch.early))
+    counts = BatchCounts(unchanged=unchanged, rejected=len(batch.early))
     counts.rejected += sum(1 for r in results if isinstance(r, list))
     if request.kind == "accounts":
         counts.add(apply_accounts(ctx, _accounts(valid), cipher))

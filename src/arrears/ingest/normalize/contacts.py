@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -71,6 +72,24 @@ def normalize_phone(text: str, default_region: str | None) -> PhoneInfo:
     ``+86…``: 00 is the international prefix of most of the world, and no national
     number begins with it.
     """
+    found = _phone(text, default_region)
+    if isinstance(found, str):
+        raise FieldProblem(found)
+    return found
+
+
+# A file repeats numbers (a debtor's several accounts, a switchboard): each distinct
+# number is read once. Reading one is most of the cost of validating a row.
+@lru_cache(maxsize=1 << 16)
+def _phone(text: str, default_region: str | None) -> PhoneInfo | str:
+    """The number, or the reason it is not one."""
+    try:
+        return _read_phone(text, default_region)
+    except FieldProblem as exc:
+        return exc.reason
+
+
+def _read_phone(text: str, default_region: str | None) -> PhoneInfo:
     cleaned = _IDD_00.sub("+", nfkc(text))
     if not cleaned:
         raise FieldProblem("empty phone number")

@@ -22,13 +22,14 @@ The package, one concept a module:
 * ``fields`` — reading a row's fields while collecting every problem;
 * ``accounts`` — :func:`validate_account`;
 * ``payments`` — :func:`validate_payment`;
-* ``batch`` — :func:`validate_batch`, the unit of work of a worker process.
+* ``batch`` — :func:`screen_batch` (the unit of work of a worker process) and
+  :func:`validate_batch`.
 """
 
 from __future__ import annotations
 
 from arrears.ingest.rows.accounts import validate_account
-from arrears.ingest.rows.batch import validate_batch
+from arrears.ingest.rows.batch import screen_batch, validate_batch
 from arrears.ingest.rows.fields import EARLIEST, LATEST
 from arrears.ingest.rows.model import (
     AccountRow,
@@ -47,6 +48,7 @@ __all__ = [
     "PaymentRow",
     "Rejection",
     "raw_row_hash",
+    "screen_batch",
     "validate_account",
     "validate_batch",
     "validate_payment",

@@ -213,9 +213,12 @@ def _account_dates(fields: _Fields, formats: Formats) -> _Dates:
 
 
 def validate_account(
-    row: int, canonical: dict[str, str | None], formats: Formats
+    row: int, canonical: dict[str, str | None], formats: Formats, row_hash: str | None = None
 ) -> AccountRow | list[Rejection]:
-    """A normalised account row, or one rejection per bad value of the row."""
+    """A normalised account row, or one rejection per bad value of the row.
+
+    ``row_hash`` is the row's :func:`.model.raw_row_hash` when the caller has it already.
+    """
     fields = _Fields(row, canonical)
     texts = _texts(fields)
     place = _place(fields)
@@ -236,5 +239,5 @@ def validate_account(
         **place._asdict(),
         **money._asdict(),
         **dates._asdict(),
-        row_hash=raw_row_hash(canonical, formats),
+        row_hash=row_hash or raw_row_hash(canonical, formats),
     )

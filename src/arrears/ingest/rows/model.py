@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
+from functools import lru_cache
+from operator import attrgetter
+from typing import Any
 
 from arrears.ingest.mapping import Formats
 
@@ -82,6 +85,12 @@ class AccountRow:
     invoice_date: date | None
     row_hash: str
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Worker processes send every valid row back to the importer. Pickled field by
+        # field, dates (a class reference each) and contacts cost several times the
+        # row's validation; as plain tuples with day ordinals they cost little.
+        return _unpack_account, (_pack_account(self),)
+
 
 @dataclass(frozen=True, slots=True)
 class PaymentRow:
@@ -99,17 +108,50 @@ class PaymentRow:
     row_hash: str
 
 
+_ACCOUNT_FIELDS = tuple(f.name for f in fields(AccountRow))
+_account_values = attrgetter(*_ACCOUNT_FIELDS)
+_contact_values = attrgetter(*(f.name for f in fields(ContactValue)))
+_DATE_FIELDS = ("birth_date", "opened_on", "due_on", "charged_off_on", "last_payment_on")
+_ACCOUNT_DATES = tuple(_ACCOUNT_FIELDS.index(n) for n in (*_DATE_FIELDS, "invoice_date"))
+_CONTACTS = _ACCOUNT_FIELDS.index("contacts")
+
+
+def _pack_account(row: AccountRow) -> tuple[Any, ...]:
+    values = list(_account_values(row))
+    for index in _ACCOUNT_DATES:
+        if values[index] is not None:
+            values[index] = values[index].toordinal()
+    values[_CONTACTS] = tuple(_contact_values(c) for c in row.contacts)
+    return tuple(values)
+
+
+def _unpack_account(values: tuple[Any, ...]) -> AccountRow:
+    found = list(values)
+    for index in _ACCOUNT_DATES:
+        if found[index] is not None:
+            found[index] = date.fromordinal(found[index])
+    found[_CONTACTS] = tuple(ContactValue(*c) for c in found[_CONTACTS])
+    return AccountRow(*found)
+
+
+# One encoder: json.dumps with separators builds a new one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+@lru_cache(maxsize=32)
+def _reading(formats: Formats | None) -> str:
+    """The JSON of how a file is read: the same for every row of the file."""
+    reading = formats.model_dump(mode="json") if formats is not None else {}
+    return _JSON.encode(sorted(reading.items()))
+
+
 def raw_row_hash(canonical: dict[str, str | None], formats: Formats | None = None) -> str:
     """A stable digest of a row's canonical raw values and of how they are read.
 
     Column order does not matter; the formats (decimal mark, day-first, ...)
     do, because the same text read differently is a different value.
     """
-    # JSON of the sorted pairs is unambiguous whatever the values contain.
-    reading = formats.model_dump(mode="json") if formats is not None else {}
-    payload = json.dumps(
-        [sorted(canonical.items()), sorted(reading.items())],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    # JSON of [sorted pairs, sorted formats] is unambiguous whatever the values contain;
+    # the formats' half is the same for the whole file, so it is encoded once.
+    payload = f"[{_JSON.encode(sorted(canonical.items()))},{_reading(formats)}]"
     return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()

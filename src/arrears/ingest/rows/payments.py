@@ -34,9 +34,12 @@ def _method(text: str) -> str:
 
 
 def validate_payment(
-    row: int, canonical: dict[str, str | None], formats: Formats
+    row: int, canonical: dict[str, str | None], formats: Formats, row_hash: str | None = None
 ) -> PaymentRow | list[Rejection]:
-    """A normalised payment or reversal row, or one rejection per bad value."""
+    """A normalised payment or reversal row, or one rejection per bad value.
+
+    ``row_hash`` is the row's :func:`.model.raw_row_hash` when the caller has it already.
+    """
     fields = _Fields(row, canonical)
     account_ref = fields.read("account_ref", _text, required=True)
     reference = fields.read("reference", _text, required=True)
@@ -66,5 +69,5 @@ def validate_payment(
         method=method,
         kind=kind,
         reverses=reverses,
-        row_hash=raw_row_hash(canonical, formats),
+        row_hash=row_hash or raw_row_hash(canonical, formats),
     )

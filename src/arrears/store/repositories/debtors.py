@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, String, column, func, select, update, values
+from sqlalchemy import Date, Integer, String, func, select, text, update
 
 from arrears.store.records import ContactPointRecord, DebtorFactRecord, DebtorRecord
 from arrears.store.repositories.base import (
@@ -16,6 +17,9 @@ from arrears.store.repositories.base import (
     insert_returning_ids,
     unique,
 )
+
+# (name, value) pairs per lookup query: one JSON parameter each.
+PAIRS_CHUNK = 5_000
 
 DEBTOR_FIELDS = (
     "debtor_ref",
@@ -41,38 +45,42 @@ DEBTOR_FIELDS = (
 class DebtorRepository(Repository):
     # -- lookups used to recognise the same debtor ---------------------------------
     def ids_by_ref(self, client_id: int, refs: Iterable[str]) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for part in chunked(unique(refs)):
-            query = select(DebtorRecord.debtor_ref, DebtorRecord.id).where(
-                DebtorRecord.client_id == client_id, DebtorRecord.debtor_ref.in_(part)
-            )
-            out.update({ref: id_ for ref, id_ in self.session.execute(query) if ref})
-        return out
+        return self._ids_by("debtor_ref", client_id, refs)
 
     def ids_by_national_index(self, client_id: int, keys: Iterable[str]) -> dict[str, int]:
+        return self._ids_by("national_id_index", client_id, keys)
+
+    def _ids_by(self, column: str, client_id: int, keys: Iterable[str]) -> dict[str, int]:
+        """Debtor ids by an indexed text column; the keys travel as one JSON parameter
+        (an IN list of 5,000 parameters costs more to build than to run)."""
         out: dict[str, int] = {}
-        for part in chunked(unique(keys)):
-            query = select(DebtorRecord.national_id_index, DebtorRecord.id).where(
-                DebtorRecord.client_id == client_id, DebtorRecord.national_id_index.in_(part)
-            )
-            out.update({key: id_ for key, id_ in self.session.execute(query) if key})
+        query = text(
+            f"SELECT d.{column}, d.id FROM {json_keys(self.dialect)} CROSS JOIN debtors d "
+            f"WHERE d.client_id = :client AND d.{column} = w.k"
+        )
+        for part in chunked(unique(keys), PAIRS_CHUNK):
+            params = {"keys": json.dumps(part), "client": client_id}
+            out.update({key: id_ for key, id_ in self.session.execute(query, params) if key})
         return out
 
     def ids_by_name_birth(
         self, client_id: int, pairs: Iterable[tuple[str, date]]
     ) -> dict[tuple[str, date], int]:
         out: dict[tuple[str, date], int] = {}
-        d = DebtorRecord
-        for part in chunked(unique(pairs), 2_000):
-            # Join a VALUES list of the pairs: the index is probed once per pair (an IN list
-            # per column would probe the cross product, and a name alone every namesake).
-            wanted = _pairs(part, Date())
-            query = (
-                select(d.name_key, d.birth_date, d.id)
-                .join(wanted, (d.name_key == wanted.c.a) & (d.birth_date == wanted.c.b))
-                .where(d.client_id == client_id)
-            )
-            for key, born, id_ in self.session.execute(query):
+        wanted = [(key, born.isoformat()) for key, born in unique(pairs)]
+        # The pairs travel as one JSON parameter read as a table: the index is probed
+        # once per pair (an IN list per column would probe the cross product, and a name
+        # alone every namesake), and there is no statement of 2,000 literals to compile.
+        # CROSS JOIN keeps the pairs the outer loop on SQLite, whose planner otherwise
+        # scans them once per debtor of the client.
+        query = text(
+            "SELECT d.name_key, d.birth_date, d.id FROM "
+            f"{_json_pairs(self.dialect, 'date')} CROSS JOIN debtors d "
+            "WHERE d.name_key = w.a AND d.birth_date = w.b AND d.client_id = :client"
+        ).columns(name_key=String(), birth_date=Date(), id=Integer())
+        for part in chunked(wanted, PAIRS_CHUNK):
+            params = {"pairs": json.dumps(part), "client": client_id}
+            for key, born, id_ in self.session.execute(query, params):
                 if born is not None:
                     out.setdefault((key, born), id_)
         return out
@@ -82,18 +90,18 @@ class DebtorRepository(Repository):
     ) -> dict[tuple[str, str], int]:
         """Debtors with this name key who already have this phone or e-mail."""
         out: dict[tuple[str, str], int] = {}
-        d, p = DebtorRecord, ContactPointRecord
-        for part in chunked(unique(name_values), 2_000):
-            # A shared number (a switchboard, a family phone) may belong to many debtors:
-            # the join asks for the exact (name, value) pairs only.
-            wanted = _pairs(part, String())
-            query = (
-                select(d.name_key, p.value, d.id)
-                .join(wanted, p.value == wanted.c.b)
-                .join(d, (d.id == p.debtor_id) & (d.name_key == wanted.c.a))
-                .where(d.client_id == client_id)
-            )
-            for key, value, id_ in self.session.execute(query):
+        # A shared number (a switchboard, a family phone) may belong to many debtors:
+        # the join asks for the exact (name, value) pairs only.
+        query = text(
+            "SELECT d.name_key, p.value, d.id FROM "
+            f"{_json_pairs(self.dialect, 'text')} "
+            "CROSS JOIN contact_points p CROSS JOIN debtors d "
+            "WHERE p.value = w.b AND d.id = p.debtor_id AND d.name_key = w.a "
+            "AND d.client_id = :client"
+        ).columns(name_key=String(), value=String(), id=Integer())
+        for part in chunked(unique(name_values), PAIRS_CHUNK):
+            params = {"pairs": json.dumps(part), "client": client_id}
+            for key, value, id_ in self.session.execute(query, params):
                 out.setdefault((key, value), id_)
         return out
 
@@ -189,10 +197,28 @@ class DebtorRepository(Repository):
         return int(self.session.scalar(query) or 0)
 
 
-def _pairs(rows: Sequence[tuple[str, Any]], second_type: Any) -> Any:
-    """A VALUES list of (name key, value) pairs to join, as a CTE.
+def json_keys(dialect: str) -> str:
+    """The ``:keys`` parameter (a JSON array of strings) as a table ``w(k)``.
 
-    A CTE because SQLite does not accept column aliases on a VALUES subquery.
+    Read first (CROSS JOIN keeps it the outer loop on SQLite), each key probes an index.
     """
-    pairs = values(column("a", String()), column("b", second_type), name="wanted")
-    return pairs.data(list(rows)).cte("wanted")
+    if dialect == "postgresql":
+        return "(SELECT json_array_elements_text(CAST(:keys AS json)) AS k) AS w"
+    return "(SELECT value AS k FROM json_each(:keys)) AS w"
+
+
+def _json_pairs(dialect: str, second: str) -> str:
+    """The ``:pairs`` parameter (a JSON array of two-element arrays) as a table ``w(a, b)``.
+
+    ``second`` is the SQL type of ``b`` on PostgreSQL; SQLite compares dates as the
+    ISO text it stores them as.
+    """
+    if dialect == "postgresql":
+        return (
+            f"(SELECT v->>0 AS a, CAST(v->>1 AS {second}) AS b "
+            "FROM json_array_elements(CAST(:pairs AS json)) AS v) AS w"
+        )
+    return (
+        "(SELECT json_extract(value, '$[0]') AS a, json_extract(value, '$[1]') AS b "
+        "FROM json_each(:pairs)) AS w"
+    )

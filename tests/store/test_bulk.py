@@ -1,0 +1,126 @@
+"""The bulk writer stores rows exactly as the ORM would, and the import's lookups find them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import insert, select, text
+
+from arrears.store.records import ContactPointRecord, DebtorRecord
+
+pytestmark = pytest.mark.db
+
+AT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+LATER = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+COLUMNS = ("debtor_ref", "kind", "name", "name_key", "birth_date", "time_zones", "has_conflicts")
+
+
+def _client(uow) -> int:
+    uow.clients.add(code="acme", name="Acme", at=AT)
+    client = uow.clients.get_by_code("acme")
+    assert client is not None
+    return int(client.id)
+
+
+def _debtor(ref: str, name: str, born: date | None) -> tuple[object, ...]:
+    return (ref, "person", name, name.replace(" ", "").lower(), born, ("Asia/Shanghai",), False)
+
+
+def test_a_bulk_row_is_stored_as_the_orm_stores_it(uow_factory):
+    with uow_factory() as uow:
+        client_id = _client(uow)
+        shared = {"client_id": client_id, "created_at": AT, "updated_at": AT}
+        row = dict(zip(COLUMNS, _debtor("D1", "Li Lei", date(1990, 5, 17)), strict=True))
+        uow.session.execute(
+            insert(DebtorRecord), [{**row, "time_zones": ["Asia/Shanghai"], **shared}]
+        )
+        ids = uow.bulk.insert(
+            "debtors",
+            COLUMNS,
+            [_debtor("D2", "Li Lei", date(1990, 5, 17))],
+            constants=shared,
+            with_ids=True,
+        )
+        uow.commit()
+    with uow_factory() as uow:
+        stored = uow.session.execute(
+            text("SELECT * FROM debtors ORDER BY id")
+        ).mappings().all()  # fmt: skip
+        record = uow.session.get(DebtorRecord, ids[0])
+        assert record is not None
+        assert record.birth_date == date(1990, 5, 17)
+        assert record.time_zones == ["Asia/Shanghai"]
+        assert record.risk_flags == [] and record.inconvenient_times == []  # the defaults
+        assert record.created_at == AT
+    orm, bulk = ({k: v for k, v in r.items() if k not in ("id", "debtor_ref")} for r in stored)
+    assert bulk == orm  # the same text, JSON and instants in the database
+
+
+def test_ids_come_back_in_the_order_of_the_rows(uow_factory):
+    with uow_factory() as uow:
+        client_id = _client(uow)
+        rows = [_debtor(f"D{n}", f"Person {n}", None) for n in range(25)]
+        ids = uow.bulk.insert("debtors", COLUMNS, rows, with_ids=True,
+                              constants={"client_id": client_id, "created_at": AT,
+                                         "updated_at": AT})  # fmt: skip
+        found = dict(uow.session.execute(select(DebtorRecord.id, DebtorRecord.debtor_ref)).all())
+    assert [found[i] for i in ids] == [f"D{n}" for n in range(25)]
+
+
+def test_an_upsert_moves_only_the_columns_named(uow_factory):
+    columns = ("debtor_id", "kind", "value", "source")
+    with uow_factory() as uow:
+        client_id = _client(uow)
+        (debtor_id,) = uow.bulk.insert("debtors", COLUMNS, [_debtor("D1", "Jo", None)],
+                                       constants={"client_id": client_id, "created_at": AT,
+                                                  "updated_at": AT}, with_ids=True)  # fmt: skip
+        first = {"first_seen_at": AT, "last_seen_at": AT}
+        uow.bulk.insert("contact_points", columns, [(debtor_id, "email", "jo@x.org", "bureau")],
+                        constants=first)  # fmt: skip
+        again = [(debtor_id, "email", "jo@x.org", "creditor"), (debtor_id, "mobile", "+1", "x")]
+        uow.bulk.upsert("contact_points", columns, again, keys=("debtor_id", "kind", "value"),
+                        update=("last_seen_at",),
+                        constants={"first_seen_at": LATER, "last_seen_at": LATER})  # fmt: skip
+        uow.commit()
+    with uow_factory() as uow:
+        points = {p.value: p for p in uow.session.scalars(select(ContactPointRecord))}
+        assert points["jo@x.org"].source == "bureau"
+        assert points["jo@x.org"].first_seen_at == AT
+        assert points["jo@x.org"].last_seen_at == LATER
+        assert points["+1"].first_seen_at == LATER
+        assert points["+1"].consents == {} and points["+1"].verified is False
+
+
+def test_an_unknown_column_is_refused(uow_factory):
+    with uow_factory() as uow, pytest.raises(ValueError, match="no column"):
+        uow.bulk.insert("debtors", ("nickname",), [("Jo",)])
+
+
+def test_the_import_lookups_find_what_was_written(uow_factory):
+    with uow_factory() as uow:
+        client_id = _client(uow)
+        shared = {"client_id": client_id, "created_at": AT, "updated_at": AT}
+        ids = uow.bulk.insert(
+            "debtors",
+            (*COLUMNS, "national_id_index"),
+            [(*_debtor("D1", "Li Lei", date(1990, 5, 17)), "idx-1"),
+             (*_debtor("D2", "Han Mei", None), None)],
+            constants=shared,
+            with_ids=True,
+        )  # fmt: skip
+        uow.bulk.insert("contact_points", ("debtor_id", "kind", "value"),
+                        [(ids[1], "mobile", "+8613800000000")],
+                        constants={"first_seen_at": AT, "last_seen_at": AT})  # fmt: skip
+        d = uow.debtors
+        assert d.ids_by_ref(client_id, ["D1", "D2", "D3"]) == {"D1": ids[0], "D2": ids[1]}
+        assert d.ids_by_national_index(client_id, ["idx-1", "idx-2"]) == {"idx-1": ids[0]}
+        born = d.ids_by_name_birth(
+            client_id, [("lilei", date(1990, 5, 17)), ("lilei", date(1990, 5, 18))]
+        )
+        assert born == {("lilei", date(1990, 5, 17)): ids[0]}
+        contacts = d.ids_by_contact(
+            client_id, [("hanmei", "+8613800000000"), ("lilei", "+8613800000000")]
+        )
+        assert contacts == {("hanmei", "+8613800000000"): ids[1]}
+        assert d.ids_by_ref(client_id + 1, ["D1"]) == {}  # another client's debtors
