@@ -31,6 +31,7 @@ from arrears.compliance.frames import (
     at_now,
     build,
     moved,
+    person_type,
     prepare_contacts,
     prepare_history,
 )
@@ -59,8 +60,9 @@ def evaluate(
     rulebooks: Rulebooks,
 ) -> Evaluation:
     """Findings and one decision for every proposed contact."""
-    people = prepare_history(history)
-    rows = prepare(contacts, people, rulebooks)
+    person = person_type(contacts, history)
+    people = prepare_history(history, person)
+    rows = prepare(contacts, people, rulebooks, person)
     frames = build(rows, people)
     found = recheck(frames, rulebooks, run_rules(frames, rulebooks))
     # ``until`` and ``message`` break ties within a rule (one per zone or counter), so the
@@ -75,10 +77,13 @@ def evaluate(
 
 
 def prepare(
-    contacts: pl.DataFrame | pl.LazyFrame, history: pl.DataFrame, rulebooks: Rulebooks
+    contacts: pl.DataFrame | pl.LazyFrame,
+    history: pl.DataFrame,
+    rulebooks: Rulebooks,
+    person: pl.DataType | None = None,
 ) -> pl.DataFrame:
     """Conformed contacts with the derived facts the rules share."""
-    rows = prepare_contacts(contacts)
+    rows = prepare_contacts(contacts, person)
     us = rulebooks.params("US", USBook)
     rows = with_validation_end(rows, us.validation if us else None)
     rows = with_disclosures(rows)
@@ -184,6 +189,8 @@ def delayed(ids: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
 def merge(found: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
     """Add a re-check's findings: later DELAYs replace earlier ones of the same rule;
     a BLOCK of a rule not yet reported is added; nothing else is repeated."""
+    if new.is_empty():
+        return found
     later = new.filter(pl.col("verdict") == "DELAY")
     latest = later.group_by("contact_id", "rule").agg(pl.col("until").max().alias("_new"))
     known = (

@@ -33,7 +33,7 @@ from arrears.compliance.model import (
     UTC_TIME,
 )
 from arrears.compliance.places import CONSERVATIVE_ZONES
-from arrears.compliance.zones import local_dates, local_parts, per_zone
+from arrears.compliance.zones import local_dates, local_parts
 from arrears.errors import InvalidInput
 
 # Longest counting window of any rule (MA: 2 calls in 30 days) plus a day of zone slack.
@@ -67,9 +67,24 @@ class Frames:
         contacts = self.contacts.filter(keep)
         if contacts.height == self.contacts.height:
             return self
+        if contacts.is_empty():
+            return replace(self, contacts=contacts, zoned=self.zoned.clear())
         zoned = self.zoned.join(contacts.select("contact_id"), on="contact_id", how="semi")
         # ``recent`` stays whole: every rule joins it to the contacts it judges.
         return replace(self, contacts=contacts, zoned=zoned)
+
+
+def person_type(*frames: pl.DataFrame | pl.LazyFrame) -> pl.DataType:
+    """``person`` stays an integer when every frame gives integers (the planner's debtor ids).
+
+    The engine only joins people with each other, and the history is its tallest
+    input: integer keys spare converting millions of ids to text and hashing text.
+    Any other mix is compared as text (the schema's type).
+    """
+    types = [f.collect_schema().get("person") for f in frames]
+    if all(t is not None and t.is_integer() for t in types):
+        return pl.Int64()
+    return CONTACTS["person"]
 
 
 def conform(
@@ -77,11 +92,14 @@ def conform(
     schema: dict[str, pl.DataType],
     optional: dict[str, pl.DataType],
     name: str,
+    person: pl.DataType | None = None,
 ) -> pl.DataFrame:
     """Select and cast the schema's columns; optional ones may be missing (null)."""
     data = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
     missing = [c for c in schema if c not in data.columns]
     schema = {**schema, **optional}
+    if person is not None:
+        schema["person"] = person
     if missing:
         raise InvalidInput(f"{name} frame lacks columns: {', '.join(missing)}")
     cols = [
@@ -101,9 +119,11 @@ def _conservative(jurisdictions: pl.Expr) -> pl.Expr:
     return pl.concat_list(parts).list.unique(maintain_order=True)
 
 
-def prepare_contacts(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+def prepare_contacts(
+    frame: pl.DataFrame | pl.LazyFrame, person: pl.DataType | None = None
+) -> pl.DataFrame:
     """Conform, default and derive the shared contact columns."""
-    c = conform(frame, CONTACTS, CONTACTS_OPTIONAL, "contacts")
+    c = conform(frame, CONTACTS, CONTACTS_OPTIONAL, "contacts", person)
     jur = pl.col("jurisdictions").fill_null([]).list.eval(pl.element().str.to_uppercase())
     has_state = jur.list.eval(pl.element().str.starts_with("US-")).list.any()
     us = pl.lit(["US"], dtype=_STR_LIST)
@@ -128,8 +148,10 @@ def prepare_contacts(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     ).with_columns(pl.col("zones").list.first().fill_null("UTC").alias("first_zone"))
 
 
-def prepare_history(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
-    h = conform(frame, HISTORY, HISTORY_OPTIONAL, "history")
+def prepare_history(
+    frame: pl.DataFrame | pl.LazyFrame, person: pl.DataType | None = None
+) -> pl.DataFrame:
+    h = conform(frame, HISTORY, HISTORY_OPTIONAL, "history", person)
     return h.with_columns(
         pl.col("channel").replace_strict(MEDIUM, default=pl.col("channel")).alias("medium"),
         pl.col("direction").fill_null("out"),
@@ -143,7 +165,7 @@ def zone_rows(contacts: pl.DataFrame) -> pl.DataFrame:
     pairs = pairs.filter(pl.col("zone").is_not_null()).with_columns(
         pl.col("zone").cast(pl.Categorical)
     )
-    return per_zone(pairs, "zone", lambda part, zone: local_parts(part, "now", zone, "now"))
+    return local_parts(pairs, "now", "now", "zone")
 
 
 def recent_rows(contacts: pl.DataFrame, zoned: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:

@@ -41,7 +41,9 @@ CONSENTS = pl.List(pl.Struct({"kind": pl.String(), "date": pl.Date(), "to": pl.S
 
 CONTACTS: dict[str, pl.DataType] = {
     "contact_id": pl.Int64(),  # row key, unique in the frame
-    "person": pl.String(),  # whom counters are kept for (debtor id, or a third party)
+    # whom counters are kept for (debtor id, or a third party); integer ids stay integers when
+    # the history gives integers too (frames.person_type)
+    "person": pl.String(),
     "now": UTC_TIME,  # the instant of the proposed contact
     "jurisdictions": pl.List(pl.String()),  # rulebooks that apply: US, US-MA, CN, GB, ...
     "channel": pl.String(),  # call voicemail sms email letter visit social_private ...

@@ -13,6 +13,12 @@ protective value: a contact is inside a window only if it is inside in *every*
 candidate zone (cmt 6(b)(1)(i)-2), and the earliest common instant is found by
 :func:`common_window_start`.
 
+Frames of at most :data:`SMALL` rows (one account's numbers, judged for the
+collector's 360 view) are not split by zone: each column picks its zone's
+expression in one pass (:func:`zone_columns`), since for a few rows the fixed
+cost of each Polars query, not the rows, is what counts. The expressions are the
+same; a test judges accounts alone and in a batch and compares.
+
 Instants are ``Datetime("us", "UTC")``; local wall-clock values are naive
 ``Datetime("us")``; times of day are nanoseconds since midnight (``Int64``).
 """
@@ -22,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -37,6 +45,9 @@ HORIZON = timedelta(hours=50)
 # The iteration t -> max over zones of next_open(t) is monotone and only lands on window
 # openings; with seven zones it settles in a handful of steps when a common window exists.
 MAX_STEPS = 16
+# Frames of at most this many rows take the one-pass paths: the fixed cost of each Polars
+# operation, not the rows, is what a single account's judgement (the 360 view) pays for.
+SMALL = 64
 
 
 def time_ns(value: time | str) -> int:
@@ -53,8 +64,41 @@ def per_zone(
     """Apply ``fn(group, zone)`` to each group of rows sharing a zone and stack the results."""
     if frame.is_empty():
         return fn(frame, "UTC")  # the same columns, no rows
+    zones = frame.get_column(zone_col)
+    if len(_distinct(zones)) == 1:  # one account's rows: no partitioning, no concatenation
+        return fn(frame, str(zones[0]))
     parts = frame.partition_by(zone_col, as_dict=True)
     return pl.concat([fn(part, str(key[0])) for key, part in parts.items()], how="vertical")
+
+
+def _distinct(values: pl.Series) -> list[Any]:
+    """The distinct values; a few are read in Python, which costs less than a Polars call."""
+    if values.len() <= SMALL:
+        return list(dict.fromkeys(values.to_list()))
+    return values.unique().to_list()
+
+
+def zone_columns(
+    frame: pl.DataFrame, zone_col: str, build: Callable[[str], list[pl.Expr]]
+) -> pl.DataFrame:
+    """Add the columns ``build(zone)`` computes, each row in its own zone.
+
+    Tall frames go zone by zone (:func:`per_zone`); a few rows (one account's) take
+    one pass in which each column chooses its zone's expression, since there the
+    fixed cost of each Polars operation is what counts.
+    """
+    names = _distinct(frame.get_column(zone_col))
+    if frame.is_empty() or frame.height > SMALL or len(names) == 1:
+        return per_zone(frame, zone_col, lambda part, zone: part.with_columns(build(zone)))
+    names = [name for name in names if name is not None]
+    built = [build(str(zone)) for zone in names]
+    columns = []
+    for i, first in enumerate(built[0]):
+        expr: Any = pl.when(pl.col(zone_col) == names[0]).then(first)  # when/then chain
+        for zone, exprs in zip(names[1:], built[1:], strict=True):
+            expr = expr.when(pl.col(zone_col) == zone).then(exprs[i])
+        columns.append(expr.alias(first.meta.output_name()))
+    return frame.with_columns(columns)
 
 
 def zone_series(
@@ -105,6 +149,19 @@ def transitions(zone: str, low: int, high: int) -> tuple[int, list[tuple[int, in
     return base, changes
 
 
+# Transitions are looked up over whole blocks of four weeks and kept: the plan, the
+# dispatcher and the 360 view ask about the same zones over the same weeks again and again.
+_BLOCK = 28 * 86_400 * 10**6
+
+
+@lru_cache(maxsize=1024)
+def _block_transitions(zone: str, first: int, last: int) -> tuple[int, tuple[tuple[int, int], ...]]:
+    """:func:`transitions` from block ``first`` to block ``last`` (exact for every instant
+    between them)."""
+    base, changes = transitions(zone, first * _BLOCK, last * _BLOCK)
+    return base, tuple(changes)
+
+
 def local_dates(frame: pl.DataFrame, instant: str, zone_col: str) -> pl.Series:
     """The local calendar date of ``instant`` in each row's zone, exact and fast.
 
@@ -120,7 +177,8 @@ def local_dates(frame: pl.DataFrame, instant: str, zone_col: str) -> pl.Series:
         return zone_series(frame, zone_col, build, pl.Date())
     offset: pl.Expr = pl.lit(None, pl.Int64())
     for zone in frame.get_column(zone_col).unique().drop_nulls().to_list():
-        base, changes = transitions(str(zone), bounds[0], bounds[1])
+        blocks = (bounds[0] // _BLOCK, -(-bounds[1] // _BLOCK))
+        base, changes = _block_transitions(str(zone), *blocks)
         mine: pl.Expr = pl.lit(base, pl.Int64())
         for at, value in changes:
             mine = pl.when(micros >= at).then(pl.lit(value, pl.Int64())).otherwise(mine)
@@ -153,14 +211,28 @@ def at_time_of_day(day: pl.Expr, nanos: int) -> pl.Expr:
     return day.cast(pl.Datetime("us")) + pl.duration(microseconds=nanos // 1000)
 
 
-def local_parts(frame: pl.DataFrame, instant: str, zone: str, prefix: str) -> pl.DataFrame:
-    """Add ``{prefix}_local`` (naive), ``_date``, ``_tod`` (ns) and ``_wd`` (1=Mon) columns."""
+def local_parts(frame: pl.DataFrame, instant: str, prefix: str, zone_col: str) -> pl.DataFrame:
+    """Add ``{prefix}_local`` (naive), ``_date``, ``_tod`` (ns) and ``_wd`` (1=Mon) columns,
+    each row in its zone."""
     local = f"{prefix}_local"
-    return frame.with_columns(to_local(pl.col(instant), zone).alias(local)).with_columns(
-        pl.col(local).dt.date().alias(f"{prefix}_date"),
-        pl.col(local).dt.time().cast(pl.Int64).alias(f"{prefix}_tod"),
-        pl.col(local).dt.weekday().cast(pl.Int8).alias(f"{prefix}_wd"),
-    )
+
+    def parts(wall: pl.Expr) -> list[pl.Expr]:
+        return [
+            wall.dt.date().alias(f"{prefix}_date"),
+            wall.dt.time().cast(pl.Int64).alias(f"{prefix}_tod"),
+            wall.dt.weekday().cast(pl.Int8).alias(f"{prefix}_wd"),
+        ]
+
+    if frame.height <= SMALL:
+        return zone_columns(
+            frame, zone_col, lambda zone: [to_local(pl.col(instant), zone).alias(local)]
+        ).with_columns(parts(pl.col(local)))
+    # Tall: the local time once per zone, then its parts.
+    return per_zone(
+        frame,
+        zone_col,
+        lambda part, zone: part.with_columns(to_local(pl.col(instant), zone).alias(local)),
+    ).with_columns(parts(pl.col(local)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,18 +248,34 @@ class Window:
         return (tod >= self.open_ns) & upper
 
 
+def _opening(zone: str, window: Window) -> tuple[pl.Expr, pl.Expr]:
+    """``t``'s local time of day in ``zone``, and the window's next opening after ``t``."""
+    local = pl.col("t").dt.convert_time_zone(zone)
+    tod = local.dt.time().cast(pl.Int64)
+    day = local.dt.date()
+    opening_day = pl.when(tod < window.open_ns).then(day).otherwise(day + pl.duration(days=1))
+    return tod, from_local(at_time_of_day(opening_day, window.open_ns), zone)
+
+
+def next_opens(frame: pl.DataFrame, zone_col: str, window: Window) -> pl.DataFrame:
+    """Column ``t_next`` (see :func:`next_open`), each row in its own zone."""
+    if frame.height > SMALL:
+        return per_zone(frame, zone_col, lambda part, zone: next_open(part, zone, window))
+
+    def build(zone: str) -> list[pl.Expr]:
+        tod, opening = _opening(zone, window)
+        return [pl.when(window.contains(tod)).then(pl.col("t")).otherwise(opening).alias("t_next")]
+
+    return zone_columns(frame, zone_col, build)
+
+
 def next_open(frame: pl.DataFrame, zone: str, window: Window) -> pl.DataFrame:
     """Column ``t_next``: ``t`` if inside the window in ``zone``, else the next opening."""
-    local = pl.col("t").dt.convert_time_zone(zone)
-    marked = frame.with_columns(local.dt.time().cast(pl.Int64).alias("_tod"))
+    tod, opening = _opening(zone, window)
+    marked = frame.with_columns(tod.alias("_tod"))
     inside = marked.filter(window.contains(pl.col("_tod")))
     outside = marked.filter(~window.contains(pl.col("_tod")))
     # Only the rows outside the window need the (costlier) local opening instant.
-    day = local.dt.date()
-    opening_day = (
-        pl.when(pl.col("_tod") < window.open_ns).then(day).otherwise(day + pl.duration(days=1))
-    )
-    opening = from_local(at_time_of_day(opening_day, window.open_ns), zone)
     return pl.concat(
         [
             inside.with_columns(pl.col("t").alias("t_next")),
@@ -204,13 +292,14 @@ def common_window_start(zoned: pl.DataFrame, window: Window) -> pl.DataFrame:
     i.e. the candidate zones share no window and the location needs clarifying).
     """
     counts = zoned.group_by("contact_id").len("n_zones")
+    if counts.height == zoned.height:  # every contact has one zone: no iteration at all
+        one = next_opens(
+            zoned.select("contact_id", "zone", pl.col("now").alias("t")), "zone", window
+        )
+        return one.select("contact_id", pl.col("t_next").cast(UTC_TIME).alias("start"))
     single = zoned.join(counts.filter(pl.col("n_zones") == 1), on="contact_id", how="semi")
     # One zone: its next opening is the answer, no iteration needed.
-    one = per_zone(
-        single.select("contact_id", "zone", pl.col("now").alias("t")),
-        "zone",
-        lambda part, zone: next_open(part, zone, window),
-    )
+    one = next_opens(single.select("contact_id", "zone", pl.col("now").alias("t")), "zone", window)
     several = zoned.join(counts.filter(pl.col("n_zones") > 1), on="contact_id", how="semi")
     settled = [
         one.select("contact_id", pl.col("t_next").alias("start")),
@@ -250,6 +339,8 @@ def _iterate(several: pl.DataFrame, window: Window) -> pl.DataFrame:
     or passes the horizon (those contacts are left out: no common window).
     """
     settled = [pl.DataFrame(schema={"contact_id": several.schema["contact_id"], "start": UTC_TIME})]
+    if several.is_empty():
+        return settled[0]
     pairs = several.select("contact_id", "zone")
     state = several.group_by("contact_id").agg(
         pl.col("now").first(), pl.col("now").first().alias("t")
@@ -257,10 +348,8 @@ def _iterate(several: pl.DataFrame, window: Window) -> pl.DataFrame:
     for _ in range(MAX_STEPS):
         if state.is_empty():
             break
-        moved = per_zone(
-            pairs.join(state.select("contact_id", "t"), on="contact_id"),
-            "zone",
-            lambda part, zone: next_open(part, zone, window),
+        moved = next_opens(
+            pairs.join(state.select("contact_id", "t"), on="contact_id"), "zone", window
         )
         best = moved.group_by("contact_id").agg(pl.col("t_next").max())
         state = state.join(best, on="contact_id").with_columns(
@@ -276,9 +365,9 @@ def _iterate(several: pl.DataFrame, window: Window) -> pl.DataFrame:
 def local_label(frame: pl.DataFrame, instant: str, zone_col: str, out: str) -> pl.DataFrame:
     """A human label of an instant in a zone: ``Thu 9 Apr 08:00 America/New_York``."""
 
-    def label(part: pl.DataFrame, zone: str) -> pl.DataFrame:
+    def label(zone: str) -> list[pl.Expr]:
         text = pl.col(instant).dt.convert_time_zone(zone).dt.strftime("%a %-d %b %H:%M")
         where = pl.col(zone_col).cast(pl.String())
-        return part.with_columns(pl.concat_str(text, pl.lit(" "), where).alias(out))
+        return [pl.concat_str(text, pl.lit(" "), where).alias(out)]
 
-    return per_zone(frame, zone_col, label)
+    return zone_columns(frame, zone_col, label)

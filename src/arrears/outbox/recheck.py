@@ -52,22 +52,25 @@ def judge(
     """
     joined = _with_facts(messages, accounts, points)
     stopped = joined.filter(pl.col("stop_reason").is_not_null())
-    live = joined.filter(pl.col("stop_reason").is_null())
-    out = [_stopped(stopped)]
+    live = joined.filter(pl.col("stop_reason").is_null()) if not stopped.is_empty() else joined
+    out = [_stopped(stopped)] if not stopped.is_empty() or live.is_empty() else []
     if not live.is_empty():
         out.append(_engine(live, history, rulebooks, now))
     return pl.concat([frame.select(list(VERDICTS)).cast(VERDICTS) for frame in out])  # type: ignore[arg-type]
 
 
+# Which contact point kinds serve which channel, as a frame (built once).
+_KINDS = pl.DataFrame(
+    [(c, k) for c, ks in KINDS.items() for k in ks], schema=["channel", "kind"], orient="row"
+)
+
+
 def _with_facts(
     messages: pl.DataFrame, accounts: pl.DataFrame, points: pl.DataFrame
 ) -> pl.DataFrame:
-    kinds = pl.DataFrame(
-        [(c, k) for c, ks in KINDS.items() for k in ks], schema=["channel", "kind"], orient="row"
-    )
     usable = (
         points.rename({"value": "to", "time_zones": "point_zones"})
-        .join(kinds, on="kind")
+        .join(_KINDS, on="kind")
         .filter(~pl.col("do_not_contact"))
         .unique(["debtor_id", "channel", "to"], keep="first")
         .select(

@@ -12,6 +12,7 @@ contact may happen from when that is too early for any other candidate zone.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import lru_cache
 
 import polars as pl
 
@@ -114,13 +115,21 @@ def _first_zone() -> pl.Expr:
 
 def proposed_instants(frame: pl.DataFrame, as_of: date) -> pl.Series:
     """08:00 local on the plan date in each row's first zone, as UTC instants."""
-    start = datetime.combine(as_of, START)
     out = pl.Series("now", [None] * frame.height, dtype=pl.Datetime("us", "UTC"))
     zones = frame.select(_first_zone())["_zone"]
-    for zone in zones.unique().to_list():
-        instant = pl.Series([start]).dt.replace_time_zone(zone).dt.convert_time_zone("UTC")
-        out = out.scatter((zones == zone).arg_true(), instant[0])
+    names = zones.unique().to_list()
+    if len(names) == 1:  # one account (the 360 view, the send-time check)
+        return pl.Series("now", [_start(as_of, names[0])] * frame.height, dtype=out.dtype)
+    for zone in names:
+        out = out.scatter((zones == zone).arg_true(), _start(as_of, zone))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _start(as_of: date, zone: str) -> datetime:
+    """08:00 local on ``as_of`` in ``zone``, as a UTC instant (the same day, the same answer)."""
+    start = datetime.combine(as_of, START)
+    return pl.Series([start]).dt.replace_time_zone(zone).dt.convert_time_zone("UTC")[0]  # type: ignore[no-any-return]
 
 
 def contacts_frame(steps: pl.DataFrame, as_of: date, known: frozenset[str]) -> pl.DataFrame:
@@ -128,7 +137,7 @@ def contacts_frame(steps: pl.DataFrame, as_of: date, known: frozenset[str]) -> p
     zones = pl.concat_list(pl.col("time_zones"), pl.col("point_zones")).list.unique()
     frame = steps.with_columns(
         zones.alias("zones"),
-        pl.col("debtor_id").cast(pl.String).alias("person"),
+        pl.col("debtor_id").cast(pl.Int64).alias("person"),
         pl.col("account_id").cast(pl.String).alias("debt"),
         jurisdictions(known),
     )
@@ -164,17 +173,17 @@ def contacts_frame(steps: pl.DataFrame, as_of: date, known: frozenset[str]) -> p
         pl.col("validation_sent_at"),
         pl.col("first_contact_at"),
         pl.lit(False).alias("debtor_unreachable"),
-    ).with_columns(pl.col(n).cast(t) for n, t in CONTACTS.items())  # fmt: skip
+    ).with_columns(pl.col(n).cast(t) for n, t in CONTACTS.items() if n != "person")  # fmt: skip
 
 
 def history_frame(history: pl.DataFrame) -> pl.DataFrame:
     """Interactions as the engine's history schema."""
     return history.select(
-        pl.col("debtor_id").cast(pl.String).alias("person"),
+        pl.col("debtor_id").cast(pl.Int64).alias("person"),
         pl.col("occurred_at").alias("at"),
         "channel",
         "direction",
         pl.col("contact_value").alias("to"),
         pl.col("account_id").cast(pl.String).alias("debt"),
         "outcome",
-    ).with_columns(pl.col(n).cast(t) for n, t in HISTORY.items())
+    ).with_columns(pl.col(n).cast(t) for n, t in HISTORY.items() if n != "person")

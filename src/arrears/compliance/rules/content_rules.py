@@ -37,6 +37,8 @@ KEY = [
 def with_disclosures(contacts: pl.DataFrame) -> pl.DataFrame:
     """Add ``disclosures`` (the items the text carries; empty without text)."""
     texts = contacts.select("content").drop_nulls().unique()
+    if texts.is_empty():  # no text yet (the plan, the 360 view): nothing is carried
+        return contacts.with_columns(pl.lit([], dtype=pl.List(pl.String())).alias("disclosures"))
     found = [sorted(disclosures_present(text)) for text in texts["content"].to_list()]
     table = texts.with_columns(pl.Series("disclosures", found, dtype=pl.List(pl.String())))
     joined = contacts.join(table, on="content", how="left", nulls_equal=False)

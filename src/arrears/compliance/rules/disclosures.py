@@ -40,6 +40,8 @@ def _carry(
     rows: pl.DataFrame, rule_id: str, item: str, message: str, message_zh: str
 ) -> pl.DataFrame:
     """REQUIRE ``item`` when there is no text; BLOCK when the text lacks it."""
+    if rows.is_empty():
+        return stack([])
     has = pl.col("disclosures").list.contains(item)
     return stack(
         [
@@ -116,6 +118,8 @@ def electronic(frames: Frames) -> pl.DataFrame:
 def voicemail(frames: Frames) -> pl.DataFrame:
     """12 CFR 1006.2(j) and cmt 2(j)-2 (US-VM-01): limited-content messages only."""
     rows = frames.contacts.filter(US & (pl.col("channel") == "voicemail"))
+    if rows.is_empty():
+        return stack([])
     theirs = (pl.col("to_owner") == "third_party").fill_null(False) | pl.col("counterparty").is_in(
         ["third_party", "emergency_contact", "employer"]
     )

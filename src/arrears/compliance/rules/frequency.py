@@ -26,7 +26,7 @@ import polars as pl
 from arrears.compliance.findings import finding, fmt, stack
 from arrears.compliance.frames import Frames
 from arrears.compliance.model import Verdict
-from arrears.compliance.zones import at_time_of_day, from_local, local_label, per_zone
+from arrears.compliance.zones import at_time_of_day, from_local, local_label, zone_columns
 
 # Flags computed once per past event (frames.event_flags, with their citations).
 CALLS = pl.col("f_call")
@@ -70,6 +70,8 @@ def over_cap(rows: pl.DataFrame, cap: int, window_days: int) -> pl.DataFrame:
     """Per (contact, zone): ``n`` counted events in the window and the first free date."""
     inside = rows.filter(pl.col("lag") < window_days).select("contact_id", "zone", "h_date")
     counts = inside.group_by("contact_id", "zone").len("n").filter(pl.col("n") >= cap)
+    if counts.is_empty():  # nobody is over the cap (one account: the common case)
+        return counts.with_columns(pl.lit(None, pl.Date()).alias("free"))
     # Only the few groups over the cap need their cap-th most recent date.
     full = inside.join(counts, on=["contact_id", "zone"])
     per = full.group_by("contact_id", "zone").agg(
@@ -83,11 +85,11 @@ def over_cap(rows: pl.DataFrame, cap: int, window_days: int) -> pl.DataFrame:
 def release(per: pl.DataFrame, open_ns: int) -> pl.DataFrame:
     """The free date at the window's opening, latest over zones; ``n`` the largest count."""
 
-    def opening(part: pl.DataFrame, zone: str) -> pl.DataFrame:
+    def opening(zone: str) -> list[pl.Expr]:
         wall = at_time_of_day(pl.col("free"), open_ns)
-        return part.with_columns(from_local(wall, zone).alias("until"))
+        return [from_local(wall, zone).alias("until")]
 
-    opened = per_zone(per, "zone", opening)
+    opened = zone_columns(per, "zone", opening)
     return opened.group_by("contact_id").agg(pl.col("until").max(), pl.col("n").max())
 
 
@@ -112,10 +114,12 @@ def counter_findings(
     needed = {"contact_id", "zone", "h_date", "lag", *counter.events.meta.root_names()}
     rows = frames.recent.select(sorted(needed)).filter(counter.events)
     rows = rows.join(targets.select("contact_id"), on="contact_id", how="semi")
-    if exempt is not None and exempt.days is not None:
+    if rows.is_empty():
+        return stack([])
+    if exempt is not None and exempt.days is not None and not exempt.days.is_empty():
         rows = rows.join(exempt.days, on=["contact_id", "h_date"], how="anti")
     per = over_cap(rows, counter.cap, counter.window_days)
-    if exempt is not None and exempt.zones is not None:
+    if exempt is not None and exempt.zones is not None and not exempt.zones.is_empty():
         per = per.join(exempt.zones, on=["contact_id", "zone"], how="anti")
     if per.is_empty():
         return stack([])
@@ -150,6 +154,8 @@ def consented_zones(frames: Frames, days: pl.DataFrame) -> pl.DataFrame:
     consent given directly do not count; the consent ends at any telephone
     conversation about the debt.
     """
+    if days.is_empty():
+        return frames.zoned.select("contact_id", "zone").clear()
     today = frames.zoned.select("contact_id", "zone", pl.col("now_date").alias("h_date"))
     today = today.join(days, on=["contact_id", "h_date"], how="semi")
     talked = frames.recent.filter(CALLS & TALK & (pl.col("lag") == 0) & pl.col("same_debt"))

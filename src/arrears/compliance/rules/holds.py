@@ -82,7 +82,10 @@ def _active_holds(frames: Frames) -> pl.DataFrame:
     rows = frames.contacts.select(
         "contact_id", "jurisdictions", "debt", "now", "counterparty", "purpose", "reply_ok", "holds"
     ).explode("holds")
-    rows = rows.filter(pl.col("holds").is_not_null()).with_columns(
+    rows = rows.filter(pl.col("holds").is_not_null())
+    if rows.is_empty():
+        return rows.drop("holds")
+    rows = rows.with_columns(
         pl.col("holds").struct.field("kind").alias("kind"),
         pl.col("holds").struct.field("debt").alias("hold_debt"),
         pl.col("holds").struct.field("since").alias("since"),

@@ -47,7 +47,10 @@ def _matching_opt_outs(frames: Frames) -> pl.DataFrame:
         "automated",
         "opt_outs",
     ).explode("opt_outs")
-    rows = rows.filter(pl.col("opt_outs").is_not_null()).with_columns(
+    rows = rows.filter(pl.col("opt_outs").is_not_null())
+    if rows.is_empty():
+        return rows.drop("opt_outs")
+    rows = rows.with_columns(
         pl.col("opt_outs").struct.field("channel").alias("o_channel"),
         pl.col("opt_outs").struct.field("to").alias("o_to"),
         pl.col("opt_outs").struct.field("at").alias("o_at"),
@@ -85,6 +88,8 @@ def opt_outs(frames: Frames) -> pl.DataFrame:
     revokes consent to automated calls and texts to it.
     """
     rows = _matching_opt_outs(frames)
+    if rows.is_empty():
+        return stack([])
     same = rows.filter(pl.col("o_medium") == pl.col("medium"))
     confirmed = _confirmation_ok(frames, same).select("contact_id")
     same = same.join(confirmed, on="contact_id", how="anti").filter(~pl.col("reply_ok"))

@@ -50,6 +50,8 @@ def _already_asked(frames: Frames, rows: pl.DataFrame) -> pl.DataFrame:
 def united_states(frames: Frames) -> pl.DataFrame:
     """15 U.S.C. 1692b, 1692c(b); 12 CFR 1006.6(d), 1006.10 (US-3P-01, US-3P-02)."""
     rows = frames.contacts.filter(_has("US") & pl.col("counterparty").is_in(THIRD_PARTIES))
+    if rows.is_empty():
+        return stack([])
     locate = rows.filter(LOCATE)
     again = _already_asked(frames, locate)
     first = locate.join(again, on="contact_id", how="anti")
@@ -90,6 +92,8 @@ def china(frames: Frames) -> pl.DataFrame:
     """CBA 2026 (CN-3P-02); NIFA 2024 and 2018 (CN-3P-03): third parties and 联系人."""
     others = pl.col("counterparty").is_in([*THIRD_PARTIES, "spouse"])
     rows = frames.contacts.filter(_has("CN") & others)
+    if rows.is_empty():
+        return stack([])
     reachable = rows.filter(~pl.col("debtor_unreachable"))
     lost = rows.filter(pl.col("debtor_unreachable"))
     return stack(
@@ -125,6 +129,8 @@ def china(frames: Frames) -> pl.DataFrame:
 def britain(frames: Frames) -> pl.DataFrame:
     """FCA CONC 7.9 (UK-07): no disclosure of the debt to third parties."""
     rows = frames.contacts.filter(_has("GB") & pl.col("counterparty").is_in(THIRD_PARTIES))
+    if rows.is_empty():
+        return stack([])
     return stack(
         [
             finding(

@@ -32,8 +32,8 @@ from arrears.compliance.zones import (
     common_window_start,
     from_local,
     local_label,
-    per_zone,
     to_local,
+    zone_columns,
 )
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -144,7 +144,7 @@ def _designation_rows(frames: Frames, applicable: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _covered(part: pl.DataFrame, zone: str) -> pl.DataFrame:
+def _covered(zone: str) -> list[pl.Expr]:
     """Whether ``t`` falls in the designation (in ``zone``) and when that interval ends."""
     local = to_local(pl.col("t"), zone)
     tod = local.dt.time().cast(pl.Int64)
@@ -163,9 +163,7 @@ def _covered(part: pl.DataFrame, zone: str) -> pl.DataFrame:
     tail = ~plain & day_ok(prev_name, day - pl.duration(days=1)) & (tod < pl.col("d_to"))
     end_day = pl.when(today & ~plain).then(day + pl.duration(days=1)).otherwise(day)
     end_wall = end_day.cast(pl.Datetime("us")) + pl.duration(microseconds=pl.col("d_to") // 1000)
-    return part.with_columns(
-        (today | tail).alias("covered"), from_local(end_wall, zone).alias("end")
-    )
+    return [(today | tail).alias("covered"), from_local(end_wall, zone).alias("end")]
 
 
 def designations(frames: Frames) -> pl.DataFrame:
@@ -211,7 +209,11 @@ def _follow(pairs: pl.DataFrame, state: pl.DataFrame) -> tuple[pl.DataFrame, pl.
     moved: list[pl.DataFrame] = []
     for _ in range(MAX_DESIGNATION_STEPS):
         rows = pairs.join(state.select("contact_id", "t"), on="contact_id")
-        hit = per_zone(rows, "zone", _covered).filter("covered")
+        hit = zone_columns(rows, "zone", _covered).filter("covered")
+        if hit.is_empty():  # no designation covers any ``t``: every row is free now
+            moved.append(state.filter(pl.col("t") > pl.col("now")).select("contact_id", "t"))
+            state = state.clear()
+            break
         ends = hit.group_by("contact_id").agg(pl.col("end").max())
         state = state.join(ends, on="contact_id", how="left")
         free = state.filter(pl.col("end").is_null() & (pl.col("t") > pl.col("now")))
