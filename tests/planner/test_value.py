@@ -13,7 +13,7 @@ from sqlalchemy import Engine, text
 from arrears.compliance.rulebooks import load_rulebooks
 from arrears.kit.crypto import FieldCipher
 from arrears.planner import service
-from arrears.planner.allocation import allocate, total_value
+from arrears.planner.allocation import allocate, decide, total_value
 from arrears.planner.plan import PlanParams
 from arrears.planner.timing import beta_prior, hour_rates, local_time
 from arrears.planner.value import ValueModel, value_columns, with_scores
@@ -43,11 +43,23 @@ class TestExpectedValue:
     def test_ev_is_probability_times_expected_amount_minus_cost(self):
         model = ValueModel(currency_costs={"CNY": {"call": 450}, "USD": {"call": 197}})
         out = value_columns(actions(), model)
-        # call: P = 0.5 x 0.6 = 0.3 of the expected 4,000.00 = 1,200.00, minus a 4.50 call
-        # sms: P = 0.5 x 0.15 of the balance (no expected amount) = 75,000, minus 5 (flat cost)
+        # call: the model expects 4,000.00 within 30 days (its probability already inside);
+        #   the call brings about 0.6 of it = 2,400.00, minus a 4.50 call
+        # sms: no expected amount: P = 0.5 of the balance, x 0.15 = 75,000, minus 5 (flat cost)
         # call (USD): 0.2 x 0.6 x 50,000 = 6,000, minus 1.97
-        assert out["expected_value_minor"].to_list() == [120_000 - 450, 75_000 - 5, 6_000 - 197]
-        assert out["priority"].to_list() == [119_550.0, 74_995.0, 5_803.0]
+        assert out["expected_value_minor"].to_list() == [240_000 - 450, 75_000 - 5, 6_000 - 197]
+        assert out["priority"].to_list() == [239_550.0, 74_995.0, 5_803.0]
+
+    def test_the_models_expected_amount_is_not_multiplied_by_its_probability_again(self):
+        # The registry writes expected_minor = probability x share x balance. Two accounts the
+        # model expects the same money from are worth the same call, whatever the split of
+        # that expectation into probability and amount (the first version squared the score).
+        out = value_columns(actions(score=[0.9, 0.5, 0.1],
+                                    expected_amount_minor=[50_000, None, 50_000],
+                                    balance_minor=[60_000, 1_000_000, 900_000]),
+                            ValueModel())  # fmt: skip
+        ev = out["expected_value_minor"].to_list()
+        assert ev[0] == ev[2] == 30_000 - 150
 
     def test_a_given_score_replaces_the_plans_own_and_others_keep_theirs(self):
         scores = pl.DataFrame({"account_id": [2], "score": [0.9], "expected_amount_minor": [10]})
@@ -121,6 +133,34 @@ class TestBestHour:
         assert rate[(1, 19)] < 1.0  # two answers of two is not certainty
         assert hour_rates(keys, outcomes.clear(), group="client_id", weekday=1,
                           hours=[10])["rate"].to_list() == [0.5, 0.5]  # fmt: skip
+        # base: everyone's rate (the prior's mean), the yardstick across debtors.
+        assert rates["base"].n_unique() == 1
+        assert 0.2 < rates["base"][0] < 0.35  # 12 answers of 43 calls, shrunk
+
+    def test_of_two_equal_calls_capacity_goes_to_the_debtor_who_answers(self):
+        # Debtor 1 answered a call at every hour of the day, debtor 2 never did; debtor 2
+        # owes a little more. Scaling by the rate relative to the debtor's *own* mean (the
+        # first version) left them level and called debtor 2; relative to everyone's, the one
+        # who answers is worth calling first.
+        now = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
+        judged = pl.DataFrame({
+            "account_id": [1, 2], "debtor_id": [1, 2], "client_id": [7, 7],
+            "channel": ["call", "call"], "status": ["planned", "planned"],
+            "jurisdiction": ["CN", "CN"], "time_zones": [["Asia/Shanghai"]] * 2,
+            "now": [now, now], "not_before": [now, now], "expected_gain": [10_000.0, 10_500.0],
+            "action_cost_minor": [150, 150], "expected_value_minor": [9_850, 9_850],
+            "reason": ["step", "step"], "suppressed_by": [None, None],
+        }, schema_overrides={"suppressed_by": pl.String})  # fmt: skip
+        hours = range(1, 12)  # 09:00-19:00 in Shanghai, a week ago
+        history = pl.DataFrame({
+            "debtor_id": [1] * 11 + [2] * 11, "account_id": [1] * 11 + [2] * 11,
+            "channel": ["call"] * 22, "direction": ["out"] * 22,
+            "occurred_at": [now - timedelta(days=7) + timedelta(hours=h) for h in hours] * 2,
+            "outcome": ["conversation"] * 11 + ["no_answer"] * 11,
+        })  # fmt: skip
+        out = decide(judged, history, as_of=AS_OF, capacity=1)
+        status = dict(out.select("account_id", "status").rows())
+        assert status == {1: "planned", 2: "suppressed"}
 
     def test_local_time_across_zones(self):
         at = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)  # a Monday

@@ -107,3 +107,35 @@ def test_the_propensity_learns_from_observable_features_only() -> None:
     old = scores.filter(pl.col("account_id") == 50)["score"][0]
     assert fresh > 0.5 > old  # the young accounts paid, the old ones did not
     assert scores["expected_amount_minor"].dtype == pl.Int64
+
+
+@pytest.mark.db
+def test_the_value_policy_plans_from_a_registered_lightgbm_model(
+    uow_factory: Callable[[], UnitOfWork], config: Config, tmp_path: Path
+) -> None:
+    from arrears.sim.simulator.training import registry_scorer, train_registered
+    from arrears.store.database import Database
+
+    # Trained by the product's own path on one portfolio (its demo past is the outcome)...
+    prepare(uow_factory, config, seed=4, work_dir=tmp_path / "training", accounts=200)
+    entry = train_registered(uow_factory, as_of=START, models_dir=tmp_path / "models", seed=4,
+                             snapshots=10, step_days=14)  # fmt: skip
+    with uow_factory() as uow:
+        assert uow.scoring.model(entry["version"]).status == "candidate"
+    assert entry["kind"] == "lightgbm" and entry["metrics"]["rows"] > 0
+    # ... and used, as the registry's champion, on another portfolio it never saw.
+    value = Policy("value", rules().strategies, "value", 8,
+                   scorer=registry_scorer(entry, tmp_path / "models"))  # fmt: skip
+    (run,) = compare(config, [value], seed=9, work_dir=tmp_path / "run", days=2)
+    assert run.audit.violations == 0 and run.contacts["call"] > 0
+    database = Database(f"sqlite:///{tmp_path / 'run' / 'run-9-value.db'}")
+    try:
+        engine = database.engine
+        champion = count(engine, f"SELECT count(*) FROM models WHERE version = "
+                                 f"'{entry['version']}' AND status = 'champion'")  # fmt: skip
+        scored_days = count(engine, "SELECT count(DISTINCT as_of) FROM account_scores WHERE used")
+        valued = count(engine, "SELECT count(*) FROM planned_actions WHERE channel = 'call' AND "
+                               "status = 'planned' AND expected_value_minor > 0")  # fmt: skip
+    finally:
+        database.dispose()
+    assert champion == 1 and scored_days == 2 and valued > 0

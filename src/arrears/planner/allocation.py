@@ -192,13 +192,17 @@ def _call_grid(
     rates = hour_rates(keys, outcomes, group="client_id", weekday=as_of.isoweekday(),
                        hours=range(*hours))  # fmt: skip
     at = pl.col("now") + pl.duration(hours=pl.col("local_hour").cast(pl.Int64) - START.hour)
-    mean = pl.col("rate").mean().over("_c")
+    # A call pays only if the debtor picks up: its gain scales with their chance at that hour
+    # relative to the average debtor's (the base). Relative to the debtor's *own* mean, as
+    # the first version had it, it only chose the hour and ranked a debtor who never answers
+    # like one who always does.
+    reach = pl.col("rate") / pl.col("base").clip(lower_bound=1e-6)
     return (
         rates.join(calls.select("_c", "now", "not_before", "expected_gain", "action_cost_minor"),
                    on="_c")
         .with_columns(at.alias("at"))
         .filter(pl.col("at") >= pl.col("not_before"))
-        .with_columns((pl.col("expected_gain") * pl.col("rate") / mean
+        .with_columns((pl.col("expected_gain") * reach
                        - pl.col("action_cost_minor")).alias("value"),
                       pl.col("local_hour").cast(pl.Int64).alias("slot"))
     )  # fmt: skip

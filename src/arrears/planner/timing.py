@@ -88,13 +88,16 @@ def hour_rates(
 ) -> pl.DataFrame:
     """Each candidate (debtor_id, ``group``, channel) × hour with its smoothed rate.
 
-    A cell nobody was called in falls back to the channel's prior mean; with no
-    outcomes at all every hour gets the same rate (placement is then neutral).
+    ``base`` is the channel's rate over everyone (the prior's mean): a debtor's
+    ``rate / base`` says how much likelier than the average debtor they are to
+    answer at that hour. A cell nobody was called in falls back to the
+    channel's prior mean; with no outcomes at all every hour of every debtor
+    gets the same rate (placement and ranking are then neutral).
     """
     hour_frame = pl.DataFrame({"local_hour": list(hours)}, schema={"local_hour": pl.Int8})
     grid = candidates.join(hour_frame, how="cross")
     if outcomes.is_empty():
-        return grid.with_columns(pl.lit(0.5).alias("rate"))
+        return grid.with_columns(pl.lit(0.5).alias("rate"), pl.lit(0.5).alias("base"))
     outcomes = outcomes.with_columns(pl.col("local_hour").cast(pl.Int8))
     shared = group_rates(outcomes.filter(pl.col("weekday") == weekday), group)
     every_day = group_rates(outcomes.with_columns(pl.lit(0).alias("weekday")), group)
@@ -111,7 +114,8 @@ def hour_rates(
         .join(own, on=["debtor_id", "channel", "local_hour"], how="left")
         .with_columns(pl.coalesce("rate", "_all", "prior", pl.lit(0.5)).alias("_g"))
         .with_columns(((pl.col("s_own").fill_null(0) + strength * pl.col("_g"))
-                       / (pl.col("n_own").fill_null(0) + strength)).alias("rate"))
+                       / (pl.col("n_own").fill_null(0) + strength)).alias("rate"),
+                      pl.coalesce("prior", pl.lit(0.5)).alias("base"))
         .drop("_g", "_all", "prior", "s_own", "n_own")
     )  # fmt: skip
 

@@ -13,17 +13,24 @@ ranked by EV weighted by the segment's priority (PRODUCT B5).
 
 **value** — decisions from the scores (PRODUCT B3-B4)::
 
-    EV(action) = P(pay | action) × E[amount] − cost(action)
-    P(pay | action) = score × effect(channel)        (clipped to [0, 1])
-    E[amount]       = expected_amount_minor, else the balance
+    EV(action) = P(pay | action) × E[amount | pay] − cost(action)
+               = effect(channel) × E[amount] − cost(action)
+    P(pay | action) = score × effect(channel)
+    E[amount]       = expected_amount_minor = score × E[amount | pay],
+                      else score × balance
 
 ``score`` is the probability of paying within 30 days (the scoring service's
 column, or :func:`with_scores`' frame); ``effect`` is the share of that chance
-the action itself brings about. The priority is the EV itself (no segment
-weight: the money decides), an optional contact with EV ≤ 0 is not made
-(PRODUCT B4) and calls are allocated by :mod:`planner.allocation`. Costs are
-minor units of the account's currency, per channel and optionally per
-currency. Everything here is a Polars expression: pure, vectorised.
+the action itself brings about. ``expected_amount_minor`` is the model's
+*unconditional* expectation of the money paid within 30 days — probability ×
+expected share × balance, as ``scoring.model.score`` writes it — so it already
+holds the probability once: multiplying it by the score again would rank by
+the square of the probability (a defect the first version had). The priority
+is the EV itself (no segment weight: the money decides), an optional contact
+with EV ≤ 0 is not made (PRODUCT B4) and calls are allocated by
+:mod:`planner.allocation`. Costs are minor units of the account's currency, per
+channel and optionally per currency. Everything here is a Polars expression:
+pure, vectorised.
 """
 
 from __future__ import annotations
@@ -119,11 +126,16 @@ def action_cost(model: ValueModel) -> pl.Expr:
 
 
 def expected_gain(model: ValueModel) -> pl.Expr:
-    """P(pay | action) × E[amount], in minor units (a float: an expectation, not money)."""
+    """effect × E[amount], in minor units (a float: an expectation, not money).
+
+    E[amount] is the model's expected amount (which holds the probability),
+    else P(pay) × the balance.
+    """
     effect = pl.col("channel").replace_strict(model.effect, default=0.0, return_dtype=pl.Float64)
-    p_action = (p_pay() * effect).clip(0.0, 1.0)
-    amount = pl.coalesce(pl.col("expected_amount_minor"), pl.col("balance_minor"))
-    return (p_action * amount.cast(pl.Float64)).alias("expected_gain")
+    balance = pl.col("balance_minor").cast(pl.Float64)
+    unconditional = pl.coalesce(pl.col("expected_amount_minor").cast(pl.Float64),
+                                p_pay().clip(0.0, 1.0) * balance)  # fmt: skip
+    return (effect.clip(0.0, 1.0) * unconditional.clip(0.0, None)).alias("expected_gain")
 
 
 def action_value(model: ValueModel) -> list[pl.Expr]:

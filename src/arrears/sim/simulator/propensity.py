@@ -13,7 +13,9 @@ played with the shipped rules, exactly what a team would have had —
 Two gradient-boosted models (scikit-learn's histogram boosting, which takes
 missing values as they are): the probability of paying within 30 days and the
 expected share of the balance paid given a payment. ``score`` is the first;
-``expected_amount_minor`` is balance × share, rounded once.
+``expected_amount_minor`` is the unconditional expectation, probability × share
+× balance, rounded once (the convention of ``scoring.model.score``, which the
+value priority reads).
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ class Propensity:
         balance = features["balance_minor"].to_numpy().astype(np.float64)
         return pl.DataFrame({
             "account_id": features["account_id"], "score": p,
-            "expected_amount_minor": np.round(balance * share).astype(np.int64),
+            "expected_amount_minor": np.round(p * share * balance).astype(np.int64),
         })  # fmt: skip
 
 

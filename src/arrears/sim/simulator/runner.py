@@ -134,6 +134,7 @@ def compare(
         copy = work_dir / f"run-{seed}-{policy.name}.db"
         shutil.copyfile(template, copy)
         database = Database(f"sqlite:///{copy}")
+        database.ensure_schema()  # a portfolio prepared before a newer migration catches up
         step = (lambda d, n, name=policy.name: progress(name, d, n)) if progress else None
         try:
             results.append(simulate(database.uow, config, policy, seed=seed, days=days,

@@ -9,10 +9,11 @@ Each simulated day, on the shared clock:
   each inside its compliance window (:func:`outbox.dialler.call_window`);
 * every hour on the hour the outbox dispatcher sends what is due through fake
   channel adapters (re-checking compliance at that instant, as in production);
-  then the dialler makes the calls of that hour, each passed through the
-  send-time gate first and recorded as an interaction with its outcome;
-* after each instant with contacts: the audit (every contact judged again),
-  then the debtors' reactions (reads, replies, conversations, payments);
+  then one call of the engine judges, at that instant, the messages just sent
+  (the audit) and the calls the dialler means to make (the gate); the calls
+  allowed are made and recorded as interactions with their outcome, and the
+  audit checks the recorded calls are exactly those (:mod:`.audit`);
+* then the debtors' reactions (reads, replies, conversations, payments);
 * 23:45 UTC payments nobody asked for, promises kept, life events.
 
 The clock is continuous: a US evening call of day D is made after 00:00 UTC
@@ -129,8 +130,7 @@ def _day(setting: Setting, policy: Policy, dispatcher: Dispatcher, clock: Clock,
     for hour in range(24):
         clock.now = base + timedelta(hours=hour)
         dispatcher.run()
-        _dial(setting, clock.now)
-        _after(setting, k, clock.now)
+        _contacts(setting, k, clock.now)
     clock.now = base + timedelta(hours=23, minutes=45)
     setting.debtors.end_of_day(day, k, clock.now)
 
@@ -189,26 +189,43 @@ def _instant(call: dict[str, Any], day: date, rulebooks: Rulebooks, rank: float,
     return first + timedelta(hours=int(rank * slots) if spread else 0)
 
 
-def _dial(setting: Setting, now: datetime) -> None:
-    """Make this hour's calls: the gate at the instant, the debtor's answer, the record."""
+def _contacts(setting: Setting, k: int, now: datetime) -> None:
+    """This instant's contacts: judged, the calls made, the record audited, the reactions."""
     calls = setting.calls.pop(now, [])
-    if not calls:
-        return
-    frame = pl.DataFrame([
-        {"contact_id": i, "account_id": c["account_id"], "debtor_id": c["debtor_id"],
-         "channel": "call", "to": c["contact_to"]} for i, c in enumerate(calls)
-    ], schema={"contact_id": pl.Int64, "account_id": pl.Int64, "debtor_id": pl.Int64,
-               "channel": pl.String, "to": pl.String})  # fmt: skip
     with setting.uow_factory() as uow:
-        verdicts = compliance_audit.verdicts(uow, frame, setting.rulebooks, now)
-    allowed = set(verdicts.filter(pl.col("verdict").is_in(["ALLOW", "REQUIRE"]))["contact_id"])
-    made = frame.filter(pl.col("contact_id").is_in(allowed))
-    setting.metrics.gate_blocked += frame.height - made.height
-    if made.is_empty():
-        return
-    outcomes = setting.debtors.answer(made, (now.date() - setting.start).days, now)
-    by_id = {c["account_id"]: c for c in calls}
-    rows = [_call_row(by_id[a], now, o) for a, o in zip(made["account_id"], outcomes, strict=True)]
+        sent = compliance_audit.contacts_at(uow, now)
+        if sent.is_empty() and not calls:
+            return
+        judged = compliance_audit.judge_instant(uow, sent, _proposed(calls), setting.rulebooks,
+                                                now)  # fmt: skip
+    tally = setting.metrics.audit
+    compliance_audit.count(tally, judged.filter(pl.col("kind") == "sent"), now)
+    allowed = judged.filter((pl.col("kind") == "call") & compliance_audit.ALLOWED)
+    setting.metrics.gate_blocked += len(calls) - allowed.height
+    contacts = sent
+    if not allowed.is_empty():
+        _make_calls(setting, k, now, [calls[i] for i in allowed["contact_id"].to_list()])
+        with setting.uow_factory() as uow:
+            contacts = compliance_audit.contacts_at(uow, now)
+    compliance_audit.check_calls(tally, contacts, allowed, now)
+    _react(setting, k, now, contacts)
+
+
+def _proposed(calls: list[dict[str, Any]]) -> pl.DataFrame:
+    """The dialler's calls of this hour in the engine's contact schema (contact_id = index)."""
+    return pl.DataFrame(
+        [(i, c["account_id"], c["debtor_id"], "call", c["contact_to"])
+         for i, c in enumerate(calls)],
+        schema={"contact_id": pl.Int64, "account_id": pl.Int64, "debtor_id": pl.Int64,
+                "channel": pl.String, "to": pl.String}, orient="row",
+    )  # fmt: skip
+
+
+def _make_calls(setting: Setting, k: int, now: datetime, calls: list[dict[str, Any]]) -> None:
+    """The debtors' answers to the allowed calls, recorded as interactions."""
+    made = _proposed(calls)
+    outcomes = setting.debtors.answer(made, k, now)
+    rows = [_call_row(c, now, o) for c, o in zip(calls, outcomes, strict=True)]
     with setting.uow_factory() as uow:
         uow.interactions.add_unique(rows)
         uow.audit.append(AuditEvent(now, ACTOR, "sim.calls", "interaction", None,
@@ -226,14 +243,10 @@ def _call_row(call: dict[str, Any], now: datetime, outcome: str) -> dict[str, An
             }  # fmt: skip
 
 
-def _after(setting: Setting, k: int, now: datetime) -> None:
-    """Audit every contact made at ``now``, count it, and let the debtors react."""
-    with setting.uow_factory() as uow:
-        contacts = compliance_audit.contacts_at(uow, now)
+def _react(setting: Setting, k: int, now: datetime, contacts: pl.DataFrame) -> None:
+    """The debtors react to this instant's contacts: costs, complaints, reads, replies, talks."""
     if contacts.is_empty():
         return
-    compliance_audit.audit(setting.uow_factory, contacts, setting.rulebooks, now,
-                           setting.metrics.audit)  # fmt: skip
     currency = pl.col("account_id").replace_strict(setting.currency_of, default=None,
                                                    return_dtype=pl.String)  # fmt: skip
     contacts = contacts.with_columns(currency.alias("currency"))
