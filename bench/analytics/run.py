@@ -18,8 +18,13 @@ Then it times, ``--repeat`` times each (medians reported):
 * the nightly refresh (``analytics.refresh.refresh``): today's snapshot, its
   totals and every report's default view precomputed;
 * each dashboard's data after the refresh (its reports read with ``cached=True``,
-  as the pages do), and with ``--live`` the same reports computed live once (what a
-  filtered view costs).
+  as the pages do), and with ``--live`` the same reports computed live once;
+* with ``--filtered``, each dashboard filtered by one client, segment, strategy and
+  team, and over a 7-day period (what the pages compute for a filtered view).
+
+``--keep --no-refresh`` reuses a database the refresh already ran on (the
+dashboards are then measured against its precomputed tables); ``--boards`` limits
+the dashboards measured.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -40,9 +46,10 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from arrears.analytics.dashboards import DASHBOARDS
+from arrears.analytics.inputs import Scope
 from arrears.analytics.measures.costs import load_costs
 from arrears.analytics.refresh import refresh
-from arrears.analytics.reports import Options, default_scope, run_report
+from arrears.analytics.reports import Options, cached_aging, default_scope, run_report
 from arrears.analytics.service import aging_report
 from arrears.analytics.snapshots import snapshot_of, totals_of
 from arrears.core.aging import DPD_SCHEME
@@ -214,7 +221,31 @@ def median_time(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def measure(path: Path, repeat: int, live: bool) -> dict[str, float]:
+FILTERS = {
+    "client": Scope(TODAY - timedelta(days=29), TODAY, client="cn-consumer"),
+    "segment": Scope(TODAY - timedelta(days=29), TODAY, segment="M2"),
+    "strategy": Scope(TODAY - timedelta(days=29), TODAY, strategy="us"),
+    "team": Scope(TODAY - timedelta(days=29), TODAY, team="team-3"),
+    "period": Scope(TODAY - timedelta(days=6), TODAY),
+}
+
+
+def _board_data(engine: Any, board: Any, scope: Scope, options: Options, cached: bool) -> None:
+    """What the page reads for one dashboard (pages.py: the refresh's table when there is one)."""
+    with UnitOfWork.for_engine(engine) as uow:
+        for name in board.reports:
+            if name == "aging":
+                kept = cached_aging(uow=uow, scope=scope) if cached else None
+                kept or aging_report(uow=uow, as_of=scope.end, scheme=DPD_SCHEME,
+                                     client=scope.client)  # fmt: skip
+            else:
+                run_report(uow=uow, name=name, scope=scope, options=options, cached=cached)
+
+
+def measure(
+    path: Path, repeat: int, live: bool, *, nightly_run: bool = True, filtered: bool = False,
+    boards: list[str] | None = None,
+) -> dict[str, float]:  # fmt: skip
     engine = make_engine(f"sqlite:///{path}")
     options = Options(costs=load_costs(ROOT / "config" / "costs.yaml"),
                       champions={"m1-tone": "standard"})  # fmt: skip
@@ -225,23 +256,24 @@ def measure(path: Path, repeat: int, live: bool) -> dict[str, float]:
             refresh(uow=uow, as_of=TODAY, at=at, actor="bench", options=options)
             uow.commit()
 
-    results = {"refresh": median_time(nightly, repeat)}
-    scope = default_scope(TODAY)
-    for board in DASHBOARDS.values():
-        for cached in (True, False) if live else (True,):
-
-            def data(board=board, cached=cached) -> None:
-                with UnitOfWork.for_engine(engine) as uow:
-                    for name in board.reports:
-                        if name == "aging":
-                            aging_report(uow=uow, as_of=TODAY, scheme=DPD_SCHEME)
-                        else:
-                            run_report(uow=uow, name=name, scope=scope, options=options,
-                                       cached=cached)  # fmt: skip
-
-            label = f"{board.slug} ({'after refresh' if cached else 'live'})"
-            results[label] = median_time(data, repeat if cached else 1)
-            print(f"  {label}: {results[label]:.2f} s", flush=True)
+    results = {"refresh": median_time(nightly, repeat)} if nightly_run else {}
+    if nightly_run:
+        print(f"  refresh: {results['refresh']:.2f} s", flush=True)
+    chosen = [b for b in DASHBOARDS.values() if not boards or b.slug in boards]
+    views: list[tuple[str, Scope, bool]] = [("after refresh", default_scope(TODAY), True)]
+    if live:
+        views.append(("live", default_scope(TODAY), False))
+    if filtered:  # one filter over the default period: the refresh precomputed these
+        views.extend((f"by {k}", v, True) for k, v in FILTERS.items() if k != "period")
+    if filtered and live:  # another period: computed live
+        views.append(("by period", FILTERS["period"], True))
+    for board in chosen:
+        for label, scope, cached in views:
+            name = f"{board.slug} ({label})"
+            results[name] = median_time(
+                lambda b=board, s=scope, c=cached: _board_data(engine, b, s, options, c), repeat
+            )
+            print(f"  {name}: {results[name]:.2f} s", flush=True)
     engine.dispose()
     return results
 
@@ -253,6 +285,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="reuse the generated database")
     parser.add_argument("--live", action="store_true", help="also time reports computed live")
+    parser.add_argument("--filtered", action="store_true", help="also time filtered views")
+    parser.add_argument("--no-refresh", action="store_true", help="do not run (or time) the "
+                        "refresh: measure against the tables it wrote last")  # fmt: skip
+    parser.add_argument("--boards", nargs="*", help="only these dashboards (slugs)")
     args = parser.parse_args()
     folder = ROOT / "var" / "bench" / "analytics"
     folder.mkdir(parents=True, exist_ok=True)
@@ -262,7 +298,8 @@ def main() -> None:
         generate(path, args.accounts, args.interactions)
         print(f"generated in {time.perf_counter() - start:.1f} s "
               f"({path.stat().st_size / 2**30:.1f} GiB)", flush=True)  # fmt: skip
-    results = measure(path, args.repeat, args.live)
+    results = measure(path, args.repeat, args.live, nightly_run=not args.no_refresh,
+                      filtered=args.filtered, boards=args.boards)  # fmt: skip
     print(f"\n{machine()}; {args.accounts:,} accounts, {args.interactions:,} interactions, "
           f"medians of {args.repeat}")  # fmt: skip
     for label, seconds in results.items():

@@ -45,9 +45,20 @@ class Scope:
 
 @dataclass
 class Inputs:
+    """The frames of a scope. ``within`` gives a narrower scope of the same period that filters
+    these frames in memory instead of reading the store again (the refresh precomputes every
+    filter's view that way); ``accounts`` may be handed in when the caller has read them."""
+
     uow: UnitOfWork
     scope: Scope
     _days: dict[date, pl.DataFrame] = field(default_factory=dict)
+    parent: Inputs | None = None
+    given_accounts: pl.DataFrame | None = None
+
+    def within(self, scope: Scope) -> Inputs:
+        if (scope.start, scope.end, scope.tz) != (self.scope.start, self.scope.end, self.scope.tz):
+            raise ValueError("a narrower scope keeps the period and time zone")
+        return Inputs(self.uow, scope, parent=self)
 
     @cached_property
     def client_id(self) -> int | None:
@@ -60,7 +71,13 @@ class Inputs:
 
     @cached_property
     def staff(self) -> pl.DataFrame:
-        return queries.staff(self.uow.session)
+        return self.parent.staff if self.parent else queries.staff(self.uow.session)
+
+    def _client(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` (the parent's) narrowed to this scope's client."""
+        if self.client_id is None or self.client_id == (self.parent and self.parent.client_id):
+            return frame
+        return frame.filter(pl.col("client_id") == self.client_id)
 
     def _narrow(self, frame: pl.DataFrame) -> pl.DataFrame:
         s = self.scope
@@ -75,6 +92,10 @@ class Inputs:
 
     @cached_property
     def accounts(self) -> pl.DataFrame:
+        if self.parent is not None:
+            return self._narrow(self._client(self.parent.accounts))
+        if self.given_accounts is not None:
+            return self._narrow(self._client(self.given_accounts))
         return self._narrow(queries.current_accounts(self.uow.session, client=self.client_id))
 
     def _in_scope(self, frame: pl.DataFrame) -> pl.DataFrame:
@@ -83,9 +104,18 @@ class Inputs:
             return frame
         return frame.join(self.accounts.select("account_id"), on="account_id", how="semi")
 
+    def _derived(self, name: str) -> pl.DataFrame | None:
+        """The parent's frame ``name`` narrowed to this scope, or None without a parent."""
+        if self.parent is None:
+            return None
+        return self._in_scope(self._client(getattr(self.parent, name)))
+
     @cached_property
     def all_payments(self) -> pl.DataFrame:
         """Payments up to the end of the period (cohorts count from placement)."""
+        found = self._derived("all_payments")
+        if found is not None:
+            return found
         rows = queries.payments(self.uow.session, client=self.client_id, until=self.scope.end)
         return self._in_scope(rows)
 
@@ -96,16 +126,24 @@ class Inputs:
 
     @cached_property
     def interactions(self) -> pl.DataFrame:
+        found = self._derived("interactions")
+        if found is not None:
+            return found
         low, high = self.scope.instants()
         rows = queries.interactions(self.uow.session, low, high, client=self.client_id)
         return self._in_scope(rows)
 
     @cached_property
     def promises(self) -> pl.DataFrame:
+        found = self._derived("promises")
+        if found is not None:
+            return found
         return self._in_scope(queries.promises(self.uow.session, client=self.client_id))
 
     @cached_property
     def actions(self) -> pl.DataFrame:
+        if self.parent is not None:
+            return self._narrow_actions(self._client(self.parent.actions))
         s = self.scope
         rows = queries.planned_actions(self.uow.session, s.start, s.end, client=self.client_id)
         return self._narrow_actions(rows)
@@ -119,24 +157,43 @@ class Inputs:
 
     @cached_property
     def disputes(self) -> pl.DataFrame:
+        found = self._derived("disputes")
+        if found is not None:
+            return found
         return self._in_scope(queries.disputes(self.uow.session, client=self.client_id))
 
     @cached_property
     def invoices(self) -> pl.DataFrame:
+        found = self._derived("invoices")
+        if found is not None:
+            return found
         return self._in_scope(queries.invoices(self.uow.session, client=self.client_id))
 
     @cached_property
     def snapshot_days(self) -> list[date]:
+        if self.parent is not None:
+            return self.parent.snapshot_days
         return queries.snapshot_runs(self.uow.session)["as_of"].to_list()
 
     def day_on_or_before(self, day: date) -> date | None:
         earlier = [d for d in self.snapshot_days if d <= day]
         return max(earlier) if earlier else None
 
+    def keep_snapshot(self, day: date, rows: pl.DataFrame) -> None:
+        """Use ``rows`` as the snapshot of ``day`` (the refresh has just written them)."""
+        columns = queries.SNAPSHOT_SCHEMA
+        kept = rows.with_columns(pl.lit(day).alias("as_of")).select(
+            pl.col(name).cast(dtype) for name, dtype in columns.items()
+        )
+        self._days[day] = self._narrow(self._client(kept))
+
     def snapshot(self, day: date) -> pl.DataFrame:
         """The snapshot of ``day`` in scope (empty when there is none)."""
         if day not in self._days:
-            rows = queries.snapshots(self.uow.session, [day], client=self.client_id)
+            if self.parent is not None:
+                rows = self._client(self.parent.snapshot(day))
+            else:
+                rows = queries.snapshots(self.uow.session, [day], client=self.client_id)
             self._days[day] = self._narrow(rows)
         return self._days[day]
 
@@ -151,7 +208,12 @@ class Inputs:
         before = [d for d in ends if d < self.scope.start]
         return before[-1:] + inside
 
-    def totals(self) -> pl.DataFrame:
+    @cached_property
+    def _totals(self) -> pl.DataFrame:
+        if self.parent is not None:
+            return self._client(self.parent._totals)
         s = self.scope
-        rows = queries.totals(self.uow.session, s.start, s.end, client=self.client_id)
-        return self._narrow(rows)
+        return queries.totals(self.uow.session, s.start, s.end, client=self.client_id)
+
+    def totals(self) -> pl.DataFrame:
+        return self._narrow(self._totals)

@@ -6,12 +6,14 @@
   reports, in the signed-in person's language;
 * ``GET /dashboards/{slug}/{report}.csv`` — a table as the CLI exports it
   (``arrears report <report> --format csv`` with the same filters);
+* ``/dashboards/schedules`` — scheduled report e-mails (``analytics.schedule_pages``);
 * ``GET /dashboards/static/{name}`` — plotly.js (from the installed ``plotly``
   package: no CDN), ``dashboards.js`` and ``dashboards.css``.
 
 Every route asks ``dashboards.view``. The default view (the 30 days to today, no
-filter) reads the tables the nightly refresh precomputed; a filtered view
-computes its reports live. Chart data travels in a ``<script
+filter) and the same period filtered by one client, segment, strategy or team read
+the tables the nightly refresh precomputed; other views (two filters, another
+period) compute their reports live. Chart data travels in a ``<script
 type="application/json">`` block drawn by a static script: the content security
 policy allows no inline script or style.
 """
@@ -29,12 +31,19 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from arrears.analytics import charts
+from arrears.analytics import charts, schedule_pages
 from arrears.analytics.dashboards import DASHBOARDS, Dashboard
 from arrears.analytics.inputs import Scope
 from arrears.analytics.labels import column_label
 from arrears.analytics.plotly_css import plotly_css
-from arrears.analytics.reports import DEFAULT_DAYS, SPECS, Options, load_options, run_report
+from arrears.analytics.reports import (
+    DEFAULT_DAYS,
+    SPECS,
+    Options,
+    cached_aging,
+    load_options,
+    run_report,
+)
 from arrears.analytics.service import AgingReport, aging_report
 from arrears.analytics.tables import ReportTable
 from arrears.core.aging import DPD_SCHEME
@@ -81,6 +90,9 @@ def build_router(
             return Response(status_code=404)
         return Response(body, media_type=media,
                         headers={"Cache-Control": "private, max-age=3600"})  # fmt: skip
+
+    # Before /dashboards/{slug}, which would otherwise take "schedules" for a dashboard.
+    schedule_pages.add_routes(router, uow_factory, clock, viewer, RENDERER, _choices)
 
     @router.get("/dashboards/{slug}", response_class=HTMLResponse)
     def board(request: Request, slug: str, me: Principal = viewer) -> Response:
@@ -131,8 +143,9 @@ class _Pages:
             if name == "aging":
                 if scope.client and queries.client_id(uow.session, scope.client) is None:
                     raise InvalidInput(f"unknown client '{scope.client}'")
-                out.append(aging_report(uow=uow, as_of=scope.end, scheme=DPD_SCHEME,
-                                        client=scope.client))  # fmt: skip
+                kept = cached_aging(uow=uow, scope=scope) if cached else None
+                out.append(kept or aging_report(uow=uow, as_of=scope.end, scheme=DPD_SCHEME,
+                                                client=scope.client))  # fmt: skip
             else:
                 out.append(run_report(uow=uow, name=name, scope=scope, options=self.options(),
                                       cached=cached))  # fmt: skip
@@ -148,8 +161,8 @@ class _Pages:
         with self.uow_factory() as uow:
             choices = _choices(uow)
             try:
-                scope, default = self.scope(request)
-                tables = self.tables(uow, board, scope, cached=default)
+                scope, _ = self.scope(request)
+                tables = self.tables(uow, board, scope, cached=True)
             except ArrearsError as exc:
                 error, status = exc.message, 400
                 scope, tables = Scope(self.clock().date(), self.clock().date()), []
@@ -167,9 +180,9 @@ class _Pages:
         if board is None or report not in board.reports:
             return Response("no such report\n", status_code=404, media_type="text/plain")
         try:
-            scope, default = self.scope(request)
+            scope, _ = self.scope(request)
             with self.uow_factory() as uow:
-                table = self.tables(uow, Dashboard(slug, "", "", (report,)), scope, default)[0]
+                table = self.tables(uow, Dashboard(slug, "", "", (report,)), scope, True)[0]
         except ArrearsError as exc:
             return Response(exc.message + "\n", status_code=400, media_type="text/plain")
         text = (table.for_export().write_csv() if isinstance(table, AgingReport)

@@ -47,11 +47,12 @@ def refresh(
     *, uow: UnitOfWork, as_of: date, at: datetime, actor: str, options: Options | None = None
 ) -> RefreshResult:
     """Write the snapshot of ``as_of`` from today's accounts, with its totals, and precompute
-    every report's default view (the 30 days to ``as_of``) for the dashboards."""
+    every report's default view (the 30 days to ``as_of``) and each filter's view within it."""
     accounts = queries.current_accounts(uow.session)
-    result = _write(uow, as_of=as_of, kind="refresh", snapshot=snapshot_of(accounts, as_of),
-                    at=at, actor=actor)  # fmt: skip
-    precompute(uow=uow, as_of=as_of, options=options or Options(), at=at)
+    snapshot = snapshot_of(accounts, as_of)
+    result = _write(uow, as_of=as_of, kind="refresh", snapshot=snapshot, at=at, actor=actor)
+    precompute(uow=uow, as_of=as_of, options=options or Options(), at=at, accounts=accounts,
+               snapshot=snapshot)  # fmt: skip
     return result
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from io import BytesIO
 from itertools import pairwise
@@ -30,7 +30,9 @@ from arrears.analytics.measures import (
     recovery,
 )
 from arrears.analytics.measures.costs import CostBook, load_costs
+from arrears.analytics.service import AgingReport, aging_report
 from arrears.analytics.tables import ReportTable
+from arrears.core.aging import DPD_SCHEME
 from arrears.errors import InvalidInput
 from arrears.store.queries import analytics as queries
 from arrears.store.uow import UnitOfWork
@@ -285,18 +287,64 @@ def run_report(
     return _table(uow, spec, scope, spec.build(Inputs(uow, scope), options))
 
 
-def precompute(*, uow: UnitOfWork, as_of: date, options: Options, at: datetime) -> int:
-    """Compute every report for the default scope of ``as_of`` and keep the tables."""
+def filter_scopes(inputs: Inputs) -> list[Scope]:
+    """The default scope and one scope per value of each filter (a client, segment, strategy or
+    team that has accounts): the views the refresh precomputes."""
+    base, accounts = inputs.scope, inputs.accounts
+    codes = queries.client_codes(inputs.uow.session)
+    held = codes.join(accounts.select("client_id").unique(), on="client_id")["client"]
+    teams = inputs.staff.join(accounts.select("team_id").unique(), on="team_id")["team"]
+
+    def values(column: str) -> list[str]:
+        return sorted(str(v) for v in accounts[column].drop_nulls().unique())
+
+    scopes = [base]
+    scopes += [replace(base, client=v) for v in sorted(held.to_list())]
+    scopes += [replace(base, segment=v) for v in values("segment")]
+    scopes += [replace(base, strategy=v) for v in values("strategy")]
+    scopes += [replace(base, team=v) for v in sorted(teams.drop_nulls().unique().to_list())]
+    return scopes
+
+
+def precompute(*, uow: UnitOfWork, as_of: date, options: Options, at: datetime,
+               accounts: pl.DataFrame | None = None,
+               snapshot: pl.DataFrame | None = None) -> int:  # fmt: skip
+    """Compute every report for the default scope of ``as_of`` and for each filter value within
+    it, and keep the tables. The frames are read once and narrowed in memory for each filter;
+    ``accounts`` and ``snapshot`` are today's (the refresh has just made them)."""
     queries.drop_cached_reports(uow.session)
-    scope = default_scope(as_of)
-    inputs = Inputs(uow, scope)  # one read of each frame for all the reports
+    inputs = Inputs(uow, default_scope(as_of), given_accounts=accounts)
+    if snapshot is not None:
+        inputs.keep_snapshot(as_of, snapshot)
     done = 0
-    for spec in SPECS.values():
-        if spec.name == "cost" and options.costs is None:
-            continue  # no unit costs configured: computed live, where it says so
-        out = BytesIO()
-        spec.build(inputs, options).write_ipc(out)
-        done += 1
-        queries.store_report(uow.session, report=spec.name, scope_key=scope_key(scope, options),
-                             as_of=as_of, payload=out.getvalue(), at=at)  # fmt: skip
+    for scope in filter_scopes(inputs):
+        if not any((scope.segment, scope.strategy, scope.team)):  # ageing filters by client only
+            aged = aging_report(uow=uow, as_of=as_of, scheme=DPD_SCHEME, client=scope.client)
+            _keep(uow, "aging", scope_key(scope, options), as_of, aged.frame, at)
+        narrowed = inputs if scope == inputs.scope else inputs.within(scope)
+        for spec in SPECS.values():
+            if spec.name == "cost" and options.costs is None:
+                continue  # no unit costs configured: computed live, where it says so
+            _keep(uow, spec.name, scope_key(scope, options), as_of, spec.build(narrowed, options),
+                  at)  # fmt: skip
+            done += 1
     return done
+
+
+def _keep(uow: UnitOfWork, report: str, key: str, as_of: date, frame: pl.DataFrame,
+          at: datetime) -> None:  # fmt: skip
+    out = BytesIO()
+    frame.write_ipc(out)
+    queries.store_report(uow.session, report=report, scope_key=key, as_of=as_of,
+                         payload=out.getvalue(), at=at)  # fmt: skip
+
+
+def cached_aging(*, uow: UnitOfWork, scope: Scope, options: Options | None = None
+                 ) -> AgingReport | None:  # fmt: skip
+    """The ageing table the refresh kept for ``scope`` (the dashboards' ageing), if any. Ageing
+    filters by client only, so the other filters do not change the table."""
+    plain = replace(scope, segment=None, strategy=None, team=None)
+    found = queries.cached_report(uow.session, "aging", scope_key(plain, options or Options()))
+    if found is None or found[0] != scope.end:
+        return None
+    return AgingReport(as_of=found[0], scheme=DPD_SCHEME, frame=pl.read_ipc(BytesIO(found[1])))

@@ -28,6 +28,7 @@ from arrears.cli.commands import (
     plan,
     portal,
     report,
+    report_schedule,
     resolution,
     sandbox,
     serve,
@@ -49,6 +50,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(clients.app, name="clients")
 app.add_typer(imports.app, name="import")
 app.add_typer(report.app, name="report")
+app.add_typer(report_schedule.app, name="reports")
 app.add_typer(analytics.app, name="analytics")
 app.command("demo")(demo.demo)
 app.add_typer(db.audit_app, name="audit")

@@ -30,6 +30,7 @@ import polars as pl
 
 from arrears.channels.base import OutgoingMessage, SendResult, temporary
 from arrears.compliance.rulebooks import Rulebooks
+from arrears.outbox import staff_mail
 from arrears.outbox.adapters import AdapterSet, NotConfigured
 from arrears.outbox.compose import Composed, ComposeError, compose
 from arrears.outbox.recheck import judge
@@ -45,7 +46,7 @@ from arrears.templates import TemplateCatalogue
 Checkpoint = Callable[[str], None]
 HISTORY_DAYS = 30
 SNAPSHOT = ("id", "dedup_key", "account_id", "debtor_id", "client_id", "channel", "template",
-            "contact_to", "attempts", "step", "strategy", "details")  # fmt: skip
+            "contact_to", "attempts", "step", "strategy", "details", "kind")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -109,15 +110,24 @@ class Dispatcher:
         if not rows:
             return DispatchReport()
         outcomes = _Outcomes(now, self._settings)
-        accounts = [r["account_id"] for r in rows]
-        with self._uow() as uow:
-            details = message_details(uow.session, accounts)
-            contacted = contacted_accounts(uow.session, accounts)
-            frames = _frames(uow, rows, now)
-        composed = self._compose_all(rows, details, contacted, now, outcomes)
+        # Staff mail (scheduled reports) has no debtor: composed and sent on its own path,
+        # without the debtor re-check; retries, attempts and audit are the same.
+        staff = [r for r in rows if staff_mail.is_staff(r)]
+        rows = [r for r in rows if not staff_mail.is_staff(r)]
+        composed: dict[int, Composed] = {}
+        if rows:
+            accounts = [r["account_id"] for r in rows]
+            with self._uow() as uow:
+                details = message_details(uow.session, accounts)
+                contacted = contacted_accounts(uow.session, accounts)
+                frames = _frames(uow, rows, now)
+            composed = self._compose_all(rows, details, contacted, now, outcomes)
+        staff_messages = self._compose_staff(staff, outcomes)
         self._checkpoint("rendered")
-        to_send = self._recheck(rows, composed, frames, now, outcomes)
-        self._send(to_send, composed, outcomes)
+        if rows:
+            to_send = self._recheck(rows, composed, frames, now, outcomes)
+            self._send(to_send, composed, outcomes)
+        self._send_staff(staff, staff_messages, outcomes)
         self._checkpoint("sent")
         self._record(outcomes, now)
         return outcomes.report
@@ -212,6 +222,34 @@ class Dispatcher:
             results = _send_safely(adapter.send_many, messages)
             for row, result in zip(members, results, strict=True):
                 outcomes.sent_or_failed(row, result, composed[row["id"]])
+
+    def _compose_staff(
+        self, rows: list[dict[str, Any]], outcomes: _Outcomes
+    ) -> dict[int, OutgoingMessage]:
+        if not rows:
+            return {}
+        ready, failed = staff_mail.compose_all(self._uow, rows)
+        for row in rows:
+            if row["id"] in failed:
+                outcomes.dead(row, failed[row["id"]])
+        return ready
+
+    def _send_staff(
+        self, rows: list[dict[str, Any]], messages: dict[int, OutgoingMessage],
+        outcomes: _Outcomes,
+    ) -> None:  # fmt: skip
+        ready = [r for r in rows if r["id"] in messages]
+        if not ready:
+            return
+        try:  # the default e-mail adapter: staff rows have no client
+            adapter, _ = self._adapters.adapter(ready[0]["client_id"], "email")
+        except NotConfigured as exc:
+            for row in ready:
+                outcomes.dead(row, str(exc))
+            return
+        results = _send_safely(adapter.send_many, [messages[r["id"]] for r in ready])
+        for row, result in zip(ready, results, strict=True):
+            outcomes.sent_or_failed(row, result, None)
 
     # 3. record ---------------------------------------------------------------------------
 
@@ -317,12 +355,16 @@ class _Outcomes:
             self._change(row, "cancelled", status="cancelled", findings=findings, last_error=why)
             self._attempt(row, "cancelled", None, why)
 
-    def sent_or_failed(self, row: dict[str, Any], result: SendResult, composed: Composed) -> None:
+    def sent_or_failed(
+        self, row: dict[str, Any], result: SendResult, composed: Composed | None
+    ) -> None:
+        """``composed`` is None for staff mail, which is no interaction with a debtor."""
         self._attempt(row, result.status, result.provider_id, result.error)
         if result.status == "sent":
             self._change(row, "sent", status="sent", provider_id=result.provider_id,
                          sent_at=self.now, last_error=None)  # fmt: skip
-            self.interactions.append(self._interaction(row, result, composed))
+            if composed is not None:
+                self.interactions.append(self._interaction(row, result, composed))
             return
         retry_at = None
         if result.status == "temporary_failure":

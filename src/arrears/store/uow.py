@@ -13,6 +13,7 @@ from types import TracebackType
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from arrears.store.bulk import BulkWriter
 from arrears.store.db import make_session_factory
 from arrears.store.repositories.accounts import AccountRepository
 from arrears.store.repositories.assignment import AssignmentRepository
@@ -29,6 +30,7 @@ from arrears.store.repositories.outbox import OutboxRepository
 from arrears.store.repositories.payments import PaymentRepository
 from arrears.store.repositories.plans import PlanRepository
 from arrears.store.repositories.portal import PortalRepository
+from arrears.store.repositories.report_schedules import ReportScheduleRepository
 from arrears.store.repositories.reports import ReportQueries
 from arrears.store.repositories.resolution import ResolutionRepository
 from arrears.store.repositories.scoring import ScoringRepository
@@ -63,6 +65,7 @@ class UnitOfWork:
         self.accounts = AccountRepository(session)
         self.payments = PaymentRepository(session)
         self.imports = ImportRepository(session)
+        self.bulk = BulkWriter(session)
         self.audit = AuditRepository(session)
         self.reports = ReportQueries(session)
         self.plans = PlanRepository(session)
@@ -80,6 +83,7 @@ class UnitOfWork:
         self.assignment = AssignmentRepository(session)
         self.supervision = SupervisionRepository(session)
         self.workbench = WorkbenchRepository(session)
+        self.report_schedules = ReportScheduleRepository(session)
         return self
 
     def __exit__(

@@ -70,6 +70,7 @@ def vintage_curves(accounts: pl.DataFrame, payments: pl.DataFrame) -> pl.DataFra
         )
         .join(sizes, on=["client_id", "currency", "cohort"])
         .with_columns(share("cumulative_minor", "placed_minor").alias("liquidation_rate"))
+        .sort("client_id", "currency", "cohort", "month")  # a join keeps no order
     )  # fmt: skip
 
 

@@ -75,9 +75,12 @@ class OutboxRecord(Base):
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     plan_date: Mapped[date | None] = mapped_column(Date)
     partition: Mapped[int] = mapped_column(default=0)
-    account_id: Mapped[int] = mapped_column(BigId, ForeignKey("accounts.id"))
-    debtor_id: Mapped[int] = mapped_column(BigId, ForeignKey("debtors.id"))
-    client_id: Mapped[int] = mapped_column(BigId, ForeignKey("clients.id"))
+    # debtor: a message to a debtor about a debt (re-judged by compliance at send time);
+    # staff: a message to our own staff (a scheduled report), no debt and no person.
+    kind: Mapped[str] = mapped_column(String(16), default="debtor", server_default="debtor")
+    account_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("accounts.id"))
+    debtor_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("debtors.id"))
+    client_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("clients.id"))
     channel: Mapped[str] = mapped_column(String(16))
     template: Mapped[str | None] = mapped_column(String(100))
     step: Mapped[str | None] = mapped_column(String(64))
