@@ -4,6 +4,12 @@ Every error a user can meet derives from :class:`ArrearsError`. It carries a
 message a person understands and a ``code`` the entry points map to an exit
 status or an HTTP status. Expected problems (bad input, unknown client,
 illegal state change) are never shown as tracebacks.
+
+A message may be a template with named values (``InvalidInput("this
+disposition needs %(what)s", what="an amount")``): ``message`` is the English
+text for logs and the command line, while a page translates ``template`` and
+fills in ``values`` in the reader's language
+(:meth:`arrears.ui.i18n.Translator.error`).
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ class ArrearsError(Exception):
     code: str = "error"
     http_status: int = 400
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, **values: object) -> None:
+        self.template = message
+        self.values = values
+        self.message = message % values if values else message
+        super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from tests.payments.resolution_seed import ROOT, seed
+from tests.workbench.supervision_seed import add_person
 
 from arrears.cli.main import run
 from arrears.config import get_settings
@@ -57,15 +58,26 @@ def test_a_plan_from_an_offer_shown_and_paid_off(cli):
     assert "completed" in cli("plans", "list")[1]
 
 
-def test_a_settlement_above_authority_goes_through_a_task(cli):
+def test_a_settlement_above_authority_goes_through_a_task(cli, uow_factory):
     code, out = cli("settlements", "propose", "A1", "--amount", "3500.00", "--by", "agent.li")
     assert code == 0 and "pending_approval (approval task 1)" in out
     assert "settlement_approval\tsupervisor" in cli("tasks", "list")[1]
-    code, out = cli("settlements", "approve", "1", "--role", "collector")
-    assert code == 2 and "may not approve" in out
-    code, out = cli("settlements", "approve", "1", "--role", "supervisor", "--by", "sup.wang")
-    assert code == 0 and "accepted" in out
+    add_person(uow_factory, "col.li", "collector", None)
+    add_person(uow_factory, "mgr.zhao", "manager", None)
+    # The authority is the stored user's role: nobody can claim one on the command line.
+    code, out = cli("settlements", "approve", "1", "--role", "supervisor", "--by", "col.li")
+    assert code != 0 and "--role" in out
+    code, out = cli("settlements", "approve", "1", "--by", "col.li", "--reason", "ok")
+    assert code != 0 and "may not do this" in out
+    code, out = cli("settlements", "approve", "1", "--by", "mgr.zhao", "--reason", "agreed")
+    assert code == 0 and "accepted" in out, out
     assert cli("tasks", "list")[1] == ""
+
+
+def test_a_proposal_carries_the_authority_of_the_proposers_stored_role(cli, uow_factory):
+    add_person(uow_factory, "mgr.zhao", "manager", None)
+    code, out = cli("settlements", "propose", "A1", "--amount", "3500.00", "--by", "mgr.zhao")
+    assert code == 0 and "accepted" in out, out
 
 
 def test_a_deferral_added_listed_and_ended(cli):

@@ -33,13 +33,15 @@ def _wait_for(url: str, seconds: float = 90) -> httpx.Response:
 
 
 def test_two_worker_processes_serve_the_staff_pages_and_stop_cleanly(tmp_path: Path) -> None:
-    env = {**os.environ, "ARREARS_VAR_DIR": str(tmp_path), "ARREARS_CONFIG_DIR": str(ROOT / "config"),
+    env = {**os.environ, "ARREARS_VAR_DIR": str(tmp_path),
+           "ARREARS_CONFIG_DIR": str(ROOT / "config"),
            "ARREARS_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}  # fmt: skip
     arrears = [sys.executable, "-m", "arrears"]
     subprocess.run([*arrears, "db", "upgrade"], env=env, check=True, capture_output=True)
     port = _free_port()
-    server = subprocess.Popen([*arrears, "serve", "--workers", "2", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    server = subprocess.Popen([*arrears, "serve", "--workers", "2", "--port", str(port)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)  # fmt: skip
     try:
         health = _wait_for(f"http://127.0.0.1:{port}/health")
         login = httpx.get(f"http://127.0.0.1:{port}/workbench/login", timeout=10)

@@ -19,7 +19,9 @@ def test_every_role_has_permissions():
      ("collector", "settlements.approve", False), ("supervisor", "settlements.approve", True),
      ("compliance", "identifiers.full", True), ("analyst", "identifiers.full", False),
      ("analyst", "dashboards.view", True), ("admin", "users.manage", True),
-     ("supervisor", "users.manage", False)],
+     ("supervisor", "users.manage", False), ("manager", "accounts.all", True),
+     ("manager", "settlements.approve", True), ("manager", "identifiers.full", False),
+     ("manager", "outcomes.record", False), ("manager", "compliance.override", False)],
 )  # fmt: skip
 def test_least_privilege(role: str, permission: str, allowed: bool):
     assert can(role, permission) is allowed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -157,3 +158,41 @@ def test_when_everything_is_worked_next_says_so(app, floor):
     done = bob.post("/workbench/next")
     assert done.headers["location"] == "/workbench?done=1"
     assert "No account is waiting" in bob.client.get("/workbench?done=1").text
+
+
+def test_times_are_shown_in_the_time_zone_the_person_chose(app, floor, uow_factory):
+    li = sign_in(app, "li.wei")
+    li.post("/workbench/tasks", {"account_id": str(floor.accounts["CN-2"]), "title": "Payslip",
+                                 "due_at": "2026-11-23T09:30", "token": "k2"})  # fmt: skip
+    before = li.client.get("/workbench/tasks").text
+    assert "1:30:00\u202fAM UTC" in before  # 09:30 in Shanghai, shown in UTC until a zone is chosen
+    bad = li.post("/workbench/preferences", {"zone": "Mars/Olympus"})
+    assert bad.status_code == 400 and "not an IANA zone" in bad.text
+    saved = li.post("/workbench/preferences", {"zone": "Asia/Shanghai"})
+    assert saved.status_code == 303
+    after = li.client.get("/workbench/tasks").text
+    assert "9:30:00\u202fAM Asia/Shanghai" in after
+    assert 'value="Asia/Shanghai" selected' in li.client.get("/workbench/preferences").text
+    with uow_factory() as uow:
+        changed = uow.session.query(AuditEventRecord).filter_by(action="user.time_zone").one()
+        assert changed.after["time_zone"] == "Asia/Shanghai" and changed.actor == "user:li.wei"
+
+
+def test_a_number_that_may_not_be_called_now_says_why_in_the_collectors_language(uow_factory):
+    floor = seed_floor(uow_factory, language="zh-CN")
+    late = AT + timedelta(hours=13)  # 23:00 in Shanghai: no collection calls until 08:00
+    li = sign_in(staff_app(uow_factory, Clock(late)), "li.wei")
+    page = li.client.get(f"/workbench/accounts/{floor.accounts['CN-1']}").text
+    assert 'data-verdict="DELAY"' in page
+    assert "（CN-TIME-01）" in page and "不得" in page  # the rule's Chinese title and its id
+    assert "Beijing time" not in page  # not the engine's English words
+
+
+def test_a_bad_outcome_is_explained_in_the_collectors_language(uow_factory):
+    floor = seed_floor(uow_factory, language="zh-CN")
+    li = sign_in(staff_app(uow_factory, Clock(AT)), "li.wei")
+    answer = li.post(f"/workbench/accounts/{floor.accounts['CN-1']}/outcome",
+                     {"disposition": "promise", "token": "t-2",
+                      "due_on": "2026-11-27"})  # fmt: skip
+    assert answer.status_code == 400
+    assert "该处理结果需要填写金额" in answer.text and "needs" not in answer.text

@@ -70,3 +70,19 @@ class TestSessions:
             uow.commit()
         assert who(uow_factory, first, AT) is None
         assert who(uow_factory, second, AT) is None
+
+    def test_a_busy_person_writes_their_session_about_once_a_minute(self, uow_factory):
+        add(uow_factory)
+        cookie = open_session(uow_factory)
+
+        def last_seen():
+            with uow_factory() as uow:
+                return uow.session.scalars(select(StaffSessionRecord.last_seen_at)).one()
+
+        for seconds in (10, 30, 59):  # clicks within the minute leave the row alone
+            assert who(uow_factory, cookie, AT + timedelta(seconds=seconds)) is not None
+        assert last_seen() == AT
+        assert who(uow_factory, cookie, AT + timedelta(seconds=61)) is not None
+        assert last_seen() == AT + timedelta(seconds=61)
+        # The idle end counts from the last write: at most a minute earlier than the last click.
+        assert who(uow_factory, cookie, AT + timedelta(minutes=31, seconds=1)) is None

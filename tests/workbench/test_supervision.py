@@ -272,6 +272,15 @@ class TestSettlementApprovals:
         with uow_factory() as uow:
             assert uow.resolution.settlement(settlement).status == "pending_approval"
 
+    def test_a_manager_decides_what_is_above_a_supervisors_authority(self, uow_factory, world):
+        seed.add_person(uow_factory, "mgr", "manager", None)
+        settlement = seed.propose(uow_factory, "A1", 370_000, world)
+        with uow_factory() as uow:
+            items = approvals.pending_settlements(uow=uow, me=who(uow_factory, "mgr"),
+                                                  policies=policies())  # fmt: skip
+            assert [(i.settlement.id, i.may_approve) for i in items] == [(settlement, True)]
+        assert self.decide(uow_factory, "mgr", settlement) == "accepted"
+
     def test_a_refusal_keeps_the_reason(self, uow_factory, world):
         settlement = seed.propose(uow_factory, "A1", 400_000, world)
         assert self.decide(uow_factory, "sup.a", settlement, approve=False) == "rejected"

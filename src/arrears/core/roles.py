@@ -6,6 +6,9 @@ ask :func:`can` and never test a role by name. The roles:
 * ``collector`` — works the accounts assigned to them or to their queue.
 * ``supervisor`` — a team's accounts, reassignment, settlement approvals within
   the supervisor authority, the team's figures.
+* ``manager`` — the operations manager: every team's accounts and figures,
+  reassignment across teams, settlement approvals within the manager authority
+  (above a supervisor's), dashboards and reports; identifiers masked.
 * ``compliance`` — every account read-only, full identifiers, disputes,
   overrides of compliance REVIEW findings (with a reason), the audit trail.
 * ``legal`` — accounts in legal stages, full identifiers (court filings need them).
@@ -29,6 +32,7 @@ from arrears.errors import InvalidInput
 class Role(StrEnum):
     COLLECTOR = "collector"
     SUPERVISOR = "supervisor"
+    MANAGER = "manager"
     COMPLIANCE = "compliance"
     LEGAL = "legal"
     ANALYST = "analyst"
@@ -42,6 +46,8 @@ PERMISSIONS: Mapping[Role, frozenset[str]] = MappingProxyType({
                                 "promises.take", "plans.create", "settlements.propose",
                                 "settlements.approve", "accounts.reassign", "tasks.own",
                                 "tasks.team", "dashboards.view", "audit.read"}),
+    Role.MANAGER: frozenset({"accounts.all", "settlements.approve", "accounts.reassign",
+                             "tasks.team", "dashboards.view", "reports.run", "audit.read"}),
     Role.COMPLIANCE: frozenset({"accounts.all", "identifiers.full", "disputes.resolve",
                                 "compliance.override", "audit.read", "dashboards.view"}),
     Role.LEGAL: frozenset({"accounts.legal", "identifiers.full", "disputes.resolve",
@@ -83,6 +89,7 @@ class Principal:
     team_id: int | None
     locale: str
     csrf: str
+    zone: str = "UTC"  # the person's time zone: how pages show times
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS[self.role]

@@ -22,6 +22,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 
 from arrears.core.money import Money
+from arrears.errors import ArrearsError
 
 LOCALES = ("zh-CN", "en-US")
 DEFAULT = "en-US"
@@ -79,6 +80,7 @@ class Translator:
 
     locale: str
     catalogues: tuple[Catalogue, ...] = (UI,)
+    zone: str = "UTC"  # times are shown in this zone unless a call names another
 
     @property
     def babel_locale(self) -> str:
@@ -97,6 +99,11 @@ class Translator:
                 break
         return text % values if values else text
 
+    def error(self, exc: ArrearsError) -> str:
+        """An error's message in this locale (its template translated, its values filled in)."""
+        values = {k: self.gettext(v) if isinstance(v, str) else v for k, v in exc.values.items()}
+        return self.gettext(exc.template, **values)
+
     def money(self, minor: int, currency: str) -> str:
         return Money(minor, currency).format(self.babel_locale)
 
@@ -108,5 +115,5 @@ class Translator:
     def datetime(self, value: datetime | None, zone: str | None = None) -> str:
         if value is None:
             return ""
-        tz = ZoneInfo(zone) if zone else ZoneInfo("UTC")
+        tz = ZoneInfo(zone or self.zone)
         return format_datetime(value.astimezone(tz), format="medium", locale=self.babel_locale)

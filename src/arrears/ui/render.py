@@ -54,7 +54,8 @@ NAVIGATION: Sequence[tuple[str, str, str, str]] = (
 
 # How each role is named on screen.
 ROLE_LABELS = {
-    "collector": N_("Collector"), "supervisor": N_("Supervisor"), "compliance": N_("Compliance"),
+    "collector": N_("Collector"), "supervisor": N_("Supervisor"), "manager": N_("Manager"),
+    "compliance": N_("Compliance"),
     "legal": N_("Legal"), "analyst": N_("Analyst"), "admin": N_("Administrator"),
 }  # fmt: skip
 
@@ -77,9 +78,9 @@ class Renderer:
     templates: Path
     catalogue: Catalogue | None = None
 
-    def translator(self, locale: str) -> Translator:
+    def translator(self, locale: str, zone: str = "UTC") -> Translator:
         own = (self.catalogue,) if self.catalogue is not None else ()
-        return Translator(locale, (*own, UI))
+        return Translator(locale, (*own, UI), zone)
 
     def environment(self) -> Environment:
         return _environment(self.templates)
@@ -87,7 +88,7 @@ class Renderer:
     def render(self, name: str, me: Principal | None, *, locale: str | None = None,
                **context: Any) -> str:  # fmt: skip
         """The HTML of template ``name`` for ``me`` (None: a signed-out page such as sign-in)."""
-        t = self.translator(locale or (me.locale if me else "en-US"))
+        t = self.translator(locale or (me.locale if me else "en-US"), me.zone if me else "UTC")
         values: dict[str, Any] = {
             "notice": None, "error": None, "section": "", "csrf": me.csrf if me else "",
             "nav": navigation(me) if me else [], "static": STATIC_PREFIX,

@@ -96,7 +96,7 @@ def install(router: APIRouter, wb: Workbench, require: Callable[[str | None], An
                 uow.commit()  # the refusal's audit event is kept
                 raise StaffRefused(404) from None
             except ArrearsError as exc:
-                error = (N_("The call was not recorded: %(reason)s"), {"reason": str(exc)})
+                error = (N_("The call was not recorded: %(reason)s"), {"reason": exc})
             else:
                 uow.commit()
                 return redirect(f"/workbench/accounts/{account_id}?saved=1#timeline")

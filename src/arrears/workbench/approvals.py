@@ -7,7 +7,9 @@ the signed-in person on the server (or, in the CLI, from the stored user),
 never a role someone types. :func:`decide_settlement` calls
 :func:`arrears.payments.settlements.approve_settlement` or ``reject_settlement``,
 which check the authority matrix again; a discount above the supervisor's
-limit stays waiting for a manager.
+limit stays waiting for a manager (the ``manager`` role, who sees every team's
+queue and decides with the manager authority). Who *proposes* is read the same
+way (:func:`proposer_role`).
 
 **Overrides.** When a compliance rule answers REVIEW, the daily plan keeps the
 action with status ``review`` and the dispatcher holds an outbox row ``held``:
@@ -55,7 +57,12 @@ from arrears.store.uow import UnitOfWork
 from arrears.workbench.supervision import NotAllowed, demand, scope
 
 # The settlement authority each staff role with ``settlements.approve`` acts with.
-SETTLEMENT_ROLES = {Role.SUPERVISOR: SettlementRole.SUPERVISOR}
+SETTLEMENT_ROLES = {
+    Role.SUPERVISOR: SettlementRole.SUPERVISOR,
+    Role.MANAGER: SettlementRole.MANAGER,
+}
+# The authority a proposal carries: the proposer's stored role (a collector's when they have none).
+PROPOSER_ROLES = {Role.COLLECTOR: SettlementRole.COLLECTOR, **SETTLEMENT_ROLES}
 AUTOMATED = ("sms", "email", "letter")
 REVIEW_DAYS = 7  # planned actions held for review stay on the list this long
 
@@ -91,6 +98,15 @@ def settlement_role(me: Principal) -> SettlementRole:
     if role is None:
         raise NotAllowed(f"a {me.role.value} has no settlement authority")
     return role
+
+
+def proposer_role(uow: UnitOfWork, username: str) -> SettlementRole:
+    """The authority a settlement proposed by ``username`` carries: their stored role's, or a
+    collector's for anyone else (a script, a name that is not a user) — never a role typed in."""
+    user = uow.users.by_username(username.strip().lower())
+    if user is None or not user.active:
+        return SettlementRole.COLLECTOR
+    return PROPOSER_ROLES.get(Role(user.role), SettlementRole.COLLECTOR)
 
 
 def pending_settlements(
@@ -244,6 +260,8 @@ def _enqueue(uow: UnitOfWork, action: PlannedActionRecord, rules: list[str], ove
 
 def _decide_held(uow: UnitOfWork, me: Principal, row: OutboxRecord, approve: bool, reason: str,
                  at: datetime) -> OverrideRecord:  # fmt: skip
+    if row.account_id is None:  # staff mail (reports) is never held for a compliance review
+        raise Conflict(f"message {row.id} is not a message to a debtor")
     findings = list(row.findings or [])
     rules = _checked(findings, f"message {row.id}")
     record = _record(uow, me, row.account_id, row.channel, rules, findings, approve, reason, at,

@@ -8,6 +8,7 @@
   throttling and lock-out live in :func:`arrears.workbench.users.authenticate`.
 - ``GET/POST /workbench/password``: the change a new or reset user must make
   before anything else (their session can do nothing more until then).
+- ``GET/POST /workbench/preferences``: the time zone pages show times in.
 - ``POST /workbench/logout`` and ``POST /workbench/language``.
 
 After signing in a person lands on their role's home page, or on the page
@@ -39,8 +40,9 @@ from arrears.workbench.guard import LOGIN, PASSWORD, Guard, local_path, posted, 
 RENDERER = Renderer(Path(__file__).parent / "templates",
                     Catalogue(Path(__file__).parent / "locales", "workbench"))  # fmt: skip
 LOGIN_COOKIE = "arrears_login"
+PREFERENCES = "/workbench/preferences"
 HOME = {
-    Role.COLLECTOR: "/workbench", Role.SUPERVISOR: "/supervisor",
+    Role.COLLECTOR: "/workbench", Role.SUPERVISOR: "/supervisor", Role.MANAGER: "/supervisor",
     Role.COMPLIANCE: "/supervisor/approvals", Role.LEGAL: "/workbench/search",
     Role.ANALYST: "/dashboards", Role.ADMIN: "/supervisor/audit",
 }  # fmt: skip
@@ -132,7 +134,7 @@ def _account_routes(
     @router.post(PASSWORD, response_class=HTMLResponse)
     def password(me: Principal = anyone, form: FormData = Depends(posted)) -> Response:
         new, again = str(form.get("new") or ""), str(form.get("again") or "")
-        t = RENDERER.translator(me.locale)
+        t = RENDERER.translator(me.locale, me.zone)
         if new != again:
             error = t.gettext(N_("The two new passwords differ."))
             return HTMLResponse(RENDERER.render("password.html", me, error=error), status_code=400)
@@ -143,9 +145,27 @@ def _account_routes(
                                       new=new, at=clock())  # fmt: skip
                 uow.commit()
         except ArrearsError as exc:
-            return HTMLResponse(RENDERER.render("password.html", me, error=t.gettext(str(exc))),
+            return HTMLResponse(RENDERER.render("password.html", me, error=t.error(exc)),
                                 status_code=400)  # fmt: skip
         return redirect(home(me.role) + "?done=password")
+
+    @router.get(PREFERENCES, response_class=HTMLResponse)
+    def preferences_form(request: Request, me: Principal = anyone) -> Response:
+        return _preferences_page(me, done=request.query_params.get("done") == "1")
+
+    @router.post(PREFERENCES, response_class=HTMLResponse)
+    def preferences(me: Principal = anyone, form: FormData = Depends(posted)) -> Response:
+        zone = str(form.get("zone") or "").strip()
+        try:
+            with uow_factory() as uow:
+                user = uow.users.get(me.user_id)
+                users.set_time_zone(uow=uow, user=user, zone=None if zone == "UTC" else zone,
+                                    at=clock(), by=me.actor)  # fmt: skip
+                uow.commit()
+        except ArrearsError as exc:
+            t = RENDERER.translator(me.locale, me.zone)
+            return _preferences_page(me, error=t.error(exc), status=400)
+        return redirect(PREFERENCES + "?done=1")
 
     @router.post("/workbench/language")
     def language(me: Principal = anyone, form: FormData = Depends(posted)) -> Response:
@@ -160,6 +180,14 @@ def _account_routes(
             ))  # fmt: skip
             uow.commit()
         return redirect(local_path(str(form.get("next") or ""), home(me.role)))
+
+
+def _preferences_page(me: Principal, *, error: str | None = None, status: int = 200,
+                      done: bool = False) -> Response:  # fmt: skip
+    """The time zone form (every IANA zone by name, the person's own selected)."""
+    html = RENDERER.render("preferences.html", me, section="", zones=sorted(users.ZONES),
+                           error=error, done=done)  # fmt: skip
+    return HTMLResponse(html, status_code=status)
 
 
 def _login_page(request: Request, guard: Guard, *, error: str | None = None,

@@ -81,7 +81,7 @@ def principal(staff: sessions.Staff) -> Principal:
     return Principal(
         user_id=user.id, username=user.username, display_name=user.display_name,
         role=Role(user.role), team_id=user.team_id, locale=normalize(user.language),
-        csrf=staff.session.csrf,
+        csrf=staff.session.csrf, zone=user.time_zone or "UTC",
     )  # fmt: skip
 
 

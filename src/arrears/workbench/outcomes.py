@@ -32,6 +32,7 @@ from arrears.payments import disputes, plans, promises, settlements
 from arrears.payments.policy import ResolutionPolicy
 from arrears.store.repositories.audit import AuditEvent
 from arrears.store.uow import UnitOfWork
+from arrears.ui.i18n import N_
 from arrears.workbench.service import add_task, visible_account
 
 # Disposition -> what it needs: (connected, permission).
@@ -90,10 +91,10 @@ def record_outcome(
 ) -> Recorded:  # fmt: skip
     """Record the call and everything its disposition creates (see the module docstring)."""
     if outcome.disposition not in DISPOSITIONS:
-        raise InvalidInput(f"disposition '{outcome.disposition}' is not one of "
-                           f"{', '.join(DISPOSITIONS)}")  # fmt: skip
+        raise InvalidInput(N_("disposition '%(code)s' is not one of %(known)s"),
+                           code=outcome.disposition, known=", ".join(DISPOSITIONS))  # fmt: skip
     if not me.can(DISPOSITIONS[outcome.disposition][1]):
-        raise InvalidInput(f"your role may not record '{outcome.disposition}'")
+        raise InvalidInput(N_("your role may not record '%(code)s'"), code=outcome.disposition)
     account = visible_account(uow=uow, me=me, account_id=account_id, at=at)
     key = f"workbench:{outcome.token}"
     done = uow.interactions.by_key(key)
@@ -129,13 +130,16 @@ def _consequences(
     kind = outcome.disposition
     common = {"uow": uow, "account": account, "at": at}
     if kind == "promise":
-        amount, due = _need(outcome.amount_minor, "amount"), _need(outcome.due_on, "date")
+        amount, due = (
+            _need(outcome.amount_minor, N_("an amount")),
+            _need(outcome.due_on, N_("a date")),
+        )
         made = promises.take_promise(**common, amount_minor=amount, due_on=due, channel="phone",
                                      taken_by=me.actor, policy=policy)  # fmt: skip
         return {"promise": made.id}
     if kind == "plan":
         terms = plans.terms_from(account=account, policy=policy,
-                                 count=_need(outcome.count, "instalments"),
+                                 count=_need(outcome.count, N_("the number of instalments")),
                                  frequency=outcome.frequency, down_payment_minor=None,
                                  first_due_on=outcome.first_due_on, as_of=at.date())  # fmt: skip
         plan = plans.create_plan(**common, terms=terms, channel="phone", created_by=me.actor,
@@ -143,7 +147,7 @@ def _consequences(
         return {"plan": plan.id}
     if kind == "settlement":
         proposed = settlements.propose_settlement(
-            **common, amount_minor=_need(outcome.amount_minor, "amount"), by=me.actor,
+            **common, amount_minor=_need(outcome.amount_minor, N_("an amount")), by=me.actor,
             role=me.role.value, channel="phone", policy=policy)  # fmt: skip
         return {"settlement": proposed.id}
     if kind == "dispute":
@@ -161,7 +165,7 @@ def _follow_up_or_compliance(
     if kind in ("call_back", "need_time"):
         when = outcome.follow_up_at or (_deadline(at) if kind == "need_time" else None)
         if when is None:
-            raise InvalidInput("a call back needs a date and time")
+            raise InvalidInput(N_("a call back needs a date and time"))
         title = "Call back" if kind == "call_back" else "Decision due (time to think)"
         task = add_task(uow=uow, me=me, account_id=account.id, title=title, due_at=when, at=at,
                         kind="call_back" if kind == "call_back" else "follow_up",
@@ -169,7 +173,7 @@ def _follow_up_or_compliance(
                         details={"disposition": kind})  # fmt: skip
         return {"task": task.id}
     if kind in ("wrong_number", "do_not_call"):
-        return _number(uow, me, _need(point, "the number called"), kind, at)
+        return _number(uow, me, _need(point, N_("the number called")), kind, at)
     if kind in HOLDS:
         _hold(uow, me, account, HOLDS[kind], at)
     return {}
@@ -213,5 +217,5 @@ def _hold(uow: UnitOfWork, me: Principal, account: Any, kind: str, at: datetime)
 
 def _need(value: Any, what: str) -> Any:
     if value is None:
-        raise InvalidInput(f"this disposition needs {what}")
+        raise InvalidInput(N_("this disposition needs %(what)s"), what=what)
     return value

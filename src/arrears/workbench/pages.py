@@ -27,12 +27,14 @@ from fastapi.responses import HTMLResponse, Response
 from arrears.compliance.rulebooks import Rulebooks, load_rulebooks
 from arrears.core.aging import DPD_SCHEME
 from arrears.core.roles import Principal
+from arrears.errors import ArrearsError
 from arrears.payments.policy import PolicyBook, load_policies
 from arrears.store.uow import UnitOfWork
-from arrears.ui.i18n import N_, Catalogue
+from arrears.ui.i18n import Catalogue
 from arrears.ui.render import Renderer
 from arrears.workbench import service
 from arrears.workbench.guard import redirect
+from arrears.workbench.labels import CHANNEL_LABELS, STATUS_LABELS
 from arrears.workbench.scripts import ScriptFile, bundled
 
 RENDERER = Renderer(Path(__file__).parent / "templates",
@@ -40,23 +42,6 @@ RENDERER = Renderer(Path(__file__).parent / "templates",
 CONFIG = Path(__file__).resolve().parents[3] / "config"
 SEES_ACCOUNTS = "accounts.assigned|accounts.team|accounts.all|accounts.legal"
 STATUSES = ("active", "promised", "in_plan", "disputed", "on_hold", "legal")
-STATUS_LABELS = {
-    "active": N_("Active"), "promised": N_("Promised"), "in_plan": N_("In a plan"),
-    "disputed": N_("Disputed"), "on_hold": N_("On hold"), "legal": N_("Legal"),
-    "paid": N_("Paid"), "settled": N_("Settled"), "closed": N_("Closed"),
-    "placed": N_("Placed"), "recalled": N_("Recalled"), "written_off": N_("Written off"),
-    # promises, plans, settlements, disputes
-    "pending": N_("pending"), "kept": N_("kept"), "partial": N_("partly kept"),
-    "broken": N_("broken"), "cancelled": N_("cancelled"), "completed": N_("completed"),
-    "pending_approval": N_("waiting for approval"), "accepted": N_("accepted"),
-    "rejected": N_("rejected"), "open": N_("open"), "resolved": N_("resolved"),
-}  # fmt: skip
-CHANNEL_LABELS = {
-    "call": N_("Call"), "phone": N_("Phone"), "sms": N_("Text message"), "email": N_("E-mail"),
-    "letter": N_("Letter"), "portal": N_("Portal"), "voicemail": N_("Voicemail"),
-    "payment": N_("Payment"), "document": N_("Document"), "note": N_("Note"),
-    "task": N_("Task"), "api": N_("API"), "file": N_("File"),
-}  # fmt: skip
 
 
 @dataclass
@@ -84,11 +69,13 @@ class Workbench:
         """A page with the reminders count every workbench page shows."""
         with self.uow_factory() as uow:
             due = service.reminders_due(uow=uow, me=me, now=self.clock())
-        t = RENDERER.translator(me.locale)
+        t = RENDERER.translator(me.locale, me.zone)
         for kind in ("notice", "error"):  # a message id, or (message id, values)
             message = values.get(kind)
-            if isinstance(message, tuple):
-                values[kind] = t.gettext(message[0], **message[1])
+            if isinstance(message, tuple):  # an error among the values speaks the page's language
+                values[kind] = t.gettext(message[0], **{
+                    k: t.error(v) if isinstance(v, ArrearsError) else v
+                    for k, v in message[1].items()})  # fmt: skip
             elif isinstance(message, str):
                 values[kind] = t.gettext(message)
         html = RENDERER.render(name, me, request_path=request.url.path, reminders=due,

@@ -34,6 +34,7 @@ from arrears.store.queries.workbench import QueueFilters, Scope
 from arrears.store.records import TaskRecord
 from arrears.store.repositories.audit import AuditEvent
 from arrears.store.uow import UnitOfWork
+from arrears.ui.i18n import N_
 
 LEASE = timedelta(minutes=30)  # how long "next account" keeps an account for one collector
 TASK_KINDS_MINE = ("follow_up", "call_back", "handover")
@@ -206,7 +207,7 @@ def add_task(
     account = visible_account(uow=uow, me=me, account_id=account_id, at=at)
     words = " ".join(title.split())
     if not words:
-        raise InvalidInput("a task needs a title")
+        raise InvalidInput(N_("a task needs a title"))
     task = uow.tasks.add(
         kind=kind, client_id=account.client_id, account_id=account.id,
         debtor_id=account.debtor_id, title=words[:TITLE_MAX], details=details or {},
@@ -226,9 +227,9 @@ def complete_task(
     """Close one of ``me``'s own tasks."""
     task = uow.tasks.get(task_id)
     if task.assignee_id != me.user_id:
-        raise NotFound(f"no task {task_id} of yours")
+        raise NotFound(N_("no task %(id)s of yours"), id=task_id)
     if task.status != "open":
-        raise Conflict(f"task {task_id} is already {task.status}")
+        raise Conflict(N_("task %(id)s is already %(status)s"), id=task_id, status=task.status)
     uow.tasks.close(task_id, by=me.actor, at=at, outcome=outcome)
     uow.audit.append(AuditEvent(occurred_at=at, actor=me.actor, action="task.done",
                                 entity="task", entity_id=str(task_id),
@@ -248,5 +249,5 @@ def visible_account(*, uow: UnitOfWork, me: Principal, account_id: int, at: date
         uow.audit.append(AuditEvent(occurred_at=at, actor=me.actor, action="account.refused",
                                     entity="account", entity_id=str(account_id),
                                     after={"role": me.role.value}))  # fmt: skip
-        raise NotFound(f"no account {account_id} you may open")
+        raise NotFound(N_("no account %(id)s you may open"), id=account_id)
     return uow.accounts.get(account_id)

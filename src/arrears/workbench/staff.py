@@ -133,6 +133,9 @@ DEMO_TEAMS: dict[str, dict[str, Any]] = {
     "UK": {"accounts_worked_per_day": 45, "calls_per_day": 60, "rpc_per_day": 10,
            "promises_per_day": 3, "kept_rate": 0.55, "collected_per_day": {"GBP": 80_000}},
 }  # fmt: skip
+# Where each demo team sits: the zone its people's pages show times in.
+TEAM_ZONES = {"CN collections": "Asia/Shanghai", "US agency": "America/New_York",
+              "B2B": "Asia/Shanghai", "UK": "Europe/London"}  # fmt: skip
 DEMO_STAFF: tuple[DemoPerson, ...] = (
     DemoPerson("zhang.wei", "张伟", "collector", "CN collections", ("zh-CN",), ("high_balance",)),
     DemoPerson("li.na", "李娜", "collector", "CN collections", ("zh-CN",)),
@@ -181,6 +184,7 @@ def seed_demo_staff(
             made = user_service.add_user(
                 uow=uow, username=person.username, display_name=person.name, role=person.role,
                 team=person.team, language=person.languages[0], at=at, by=by,
+                time_zone=TEAM_ZONES.get(person.team),
             )  # fmt: skip
             passwords[person.username] = made.password
             if password is not None:

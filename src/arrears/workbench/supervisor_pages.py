@@ -80,7 +80,7 @@ def _int(value: str | None, default: int | None = None) -> int | None:
 
 
 def _error(t: Any, exc: ArrearsError) -> str:
-    return str(t.gettext(N_("Not done: %(why)s"), why=exc.message))
+    return str(t.gettext(N_("Not done: %(why)s"), why=t.error(exc)))
 
 
 def build_router(
@@ -141,7 +141,7 @@ class _Pages:
 
     def render(self, request: Request, me: Principal, name: str, *, status: int = 200,
                **context: Any) -> HTMLResponse:  # fmt: skip
-        t = RENDERER.translator(me.locale)
+        t = RENDERER.translator(me.locale, me.zone)
         done = request.query_params.get("done")
         if done in DONE and context.get("notice") is None:
             context["notice"] = t.gettext(DONE[done], count=request.query_params.get("n", "0"))
@@ -158,7 +158,7 @@ class _Pages:
         return supervision.Period(first or last.replace(day=1), last)
 
     def dashboard(self, request: Request, me: Principal) -> Response:
-        t, error = RENDERER.translator(me.locale), None
+        t, error = RENDERER.translator(me.locale, me.zone), None
         try:
             period = self._period(request)
         except ArrearsError as exc:
@@ -225,7 +225,7 @@ class _Pages:
                 )  # fmt: skip
                 uow.commit()
         except ArrearsError as exc:
-            t = RENDERER.translator(me.locale)
+            t = RENDERER.translator(me.locale, me.zone)
             return self.approvals(request, me, error=_error(t, exc), status=exc.http_status)
         return redirect("/supervisor/approvals?done=" + ("approved" if approve else "refused"))
 
@@ -239,7 +239,7 @@ class _Pages:
                                         at=self.clock())  # fmt: skip
                 uow.commit()
         except ArrearsError as exc:
-            t = RENDERER.translator(me.locale)
+            t = RENDERER.translator(me.locale, me.zone)
             return self.approvals(request, me, error=_error(t, exc), status=exc.http_status)
         return redirect("/supervisor/approvals?done=" + ("approved" if approve else "refused"))
 
@@ -248,7 +248,7 @@ class _Pages:
     def reassign(self, request: Request, me: Principal, *, error: str | None = None,
                  status: int = 200) -> Response:  # fmt: skip
         params = request.query_params
-        t = RENDERER.translator(me.locale)
+        t = RENDERER.translator(me.locale, me.zone)
         where = supervision.AccountFilter(
             assignee=params.get("assignee") or None, client=params.get("client") or None,
             status=params.get("status") or None, segment=params.get("segment") or None,
@@ -282,7 +282,7 @@ class _Pages:
                 )  # fmt: skip
                 uow.commit()
         except ArrearsError as exc:
-            t = RENDERER.translator(me.locale)
+            t = RENDERER.translator(me.locale, me.zone)
             return self.reassign(request, me, error=_error(t, exc), status=exc.http_status)
         return redirect(f"/supervisor/reassign?done=moved&n={len(moved)}")
 
@@ -290,7 +290,7 @@ class _Pages:
 
     def audit(self, request: Request, me: Principal) -> Response:
         params = request.query_params
-        t = RENDERER.translator(me.locale)
+        t = RENDERER.translator(me.locale, me.zone)
         error, status, chain = None, 200, None
         where, page = AuditFilter(), 1
         with self.uow_factory() as uow:

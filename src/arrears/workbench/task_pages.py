@@ -61,7 +61,7 @@ def install(router: APIRouter, wb: Workbench, require: Callable[[str | None], An
                 uow.commit()
                 raise StaffRefused(404) from None
             except (ArrearsError, ValueError) as exc:
-                reason = str(exc) if isinstance(exc, ArrearsError) else str(InvalidInput(str(exc)))
+                reason = exc if isinstance(exc, ArrearsError) else InvalidInput(str(exc))
                 return wb.page("tasks.html", me, request, section="tasks", status=400, now=now,
                                tasks=service.my_tasks(uow=uow, me=me, now=now).tasks,
                                error=(N_("The task was not added: %(reason)s"),

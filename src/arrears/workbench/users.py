@@ -22,6 +22,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
+from zoneinfo import available_timezones
 
 import pyotp
 from argon2 import PasswordHasher
@@ -35,6 +36,8 @@ from arrears.store.repositories.audit import AuditEvent
 from arrears.store.uow import UnitOfWork
 from arrears.ui.i18n import N_
 from arrears.workbench import sessions
+
+ZONES = frozenset(available_timezones())
 
 HASHER = PasswordHasher()
 MIN_PASSWORD = 12  # the messages below say 12: change both together
@@ -65,21 +68,24 @@ class SignIn:
 
 def add_user(
     *, uow: UnitOfWork, username: str, display_name: str, role: str, at: datetime, by: str,
-    team: str | None = None, language: str = "zh-CN",
+    team: str | None = None, language: str = "zh-CN", time_zone: str | None = None,
 ) -> NewPassword:  # fmt: skip
     """A new active user with a one-time password."""
     name = _username(username)
     checked = parse_role(role)
     if language not in ("zh-CN", "en-US"):
         raise InvalidInput(f"language must be zh-CN or en-US, not '{language}'")
+    zone = checked_zone(time_zone)
     team_id = uow.users.team(team, at).id if team else None
     password = _one_time()
     user = uow.users.add(
         username=name, display_name=display_name.strip() or name, role=checked.value,
         team_id=team_id, password_hash=HASHER.hash(password), active=True, daily_capacity=0,
         created_at=at, language=language, must_change_password=True, updated_at=at,
+        time_zone=zone,
     )  # fmt: skip
-    _audit(uow, user, "user.added", by, at, {"role": checked.value, "team": team})
+    _audit(uow, user, "user.added", by, at, {"role": checked.value, "team": team,
+                                              "time_zone": zone})  # fmt: skip
     return NewPassword(user, password)
 
 
@@ -102,6 +108,26 @@ def reset_password(*, uow: UnitOfWork, username: str, at: datetime, by: str) -> 
     ended = sessions.end_all(uow=uow, user=user, at=at)
     _audit(uow, user, "user.password_reset", by, at, {"sessions_ended": ended})
     return NewPassword(user, password)
+
+
+def checked_zone(zone: str | None) -> str | None:
+    """An IANA time zone name as given (None or empty: none, pages show UTC)."""
+    if not zone:
+        return None
+    if zone not in ZONES:
+        raise InvalidInput(
+            N_("time zone '%(zone)s' is not an IANA zone name such as Asia/Shanghai"), zone=zone
+        )
+    return zone
+
+
+def set_time_zone(*, uow: UnitOfWork, user: UserRecord, zone: str | None, at: datetime,
+                  by: str) -> None:  # fmt: skip
+    """The zone the user's pages show times in (their own choice, or an administrator's)."""
+    before, user.time_zone = user.time_zone, checked_zone(zone)
+    user.updated_at = at
+    _audit(uow, user, "user.time_zone", by, at, {"time_zone": user.time_zone,
+                                                  "was": before})  # fmt: skip
 
 
 def set_demo_password(*, uow: UnitOfWork, username: str, at: datetime, by: str) -> str:

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from arrears.compliance.catalogue import CATALOGUE
 from arrears.compliance.facts import phone_zones_of
 from arrears.compliance.rulebooks import Rulebooks
 from arrears.core.aging import DPD_SCHEME, days_past_due
@@ -34,6 +35,8 @@ from arrears.store.queries import planning
 from arrears.store.queries import workbench as queries
 from arrears.store.repositories.audit import AuditEvent
 from arrears.store.uow import UnitOfWork
+from arrears.ui.i18n import N_, Translator
+from arrears.workbench.labels import STATUS_LABELS
 from arrears.workbench.scripts import Script, ScriptFile, script_for, stage_of
 from arrears.workbench.service import visible_account
 
@@ -56,6 +59,32 @@ class Point:
     local_time: datetime | None
 
 
+ACCOUNT_CLOSED = N_("The account is %(status)s now: no calls.")
+POINT_UNUSABLE = N_("This number may no longer be used (removed, do not contact, or wrong party).")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a number may not be called now: a rule of the catalogue, or a stop outside the rules.
+
+    The engine words its findings in English; a Chinese page shows the rule's
+    Chinese title from the catalogue instead, with the rule id either way, so
+    the collector can name the rule to compliance.
+    """
+
+    rule: str | None  # a catalogue id; None for a stop (closed account, unusable number)
+    message: str  # the engine's words, or a message id of this part for a stop
+    values: tuple[tuple[str, str], ...] = ()  # message ids too: translated before filling in
+
+    def text(self, t: Translator) -> str:
+        if self.rule is None:
+            return t.gettext(self.message, **{k: t.gettext(v) for k, v in self.values})
+        info = CATALOGUE.get(self.rule)
+        if info is not None and t.locale.startswith("zh"):
+            return f"{info.title_zh}（{self.rule}）"
+        return f"{self.message} ({self.rule})"
+
+
 @dataclass(frozen=True)
 class CallVerdict:
     """The engine's answer for calling one number now."""
@@ -64,7 +93,7 @@ class CallVerdict:
     shown: str
     verdict: str  # ALLOW | DELAY | BLOCK | REQUIRE | REVIEW
     until: datetime | None
-    reasons: list[str]
+    reasons: list[Reason]
     rules: list[str]
 
 
@@ -192,6 +221,7 @@ def call_verdicts(
     phones = [p for p in points if p.dial is not None]
     if not phones:
         return []
+    status = str(account.status)
     messages = pl.DataFrame(
         {"contact_id": [p.id for p in phones], "account_id": [account.id] * len(phones),
          "debtor_id": [account.debtor_id] * len(phones), "channel": ["call"] * len(phones),
@@ -206,14 +236,17 @@ def call_verdicts(
                                     debtor_ids=[account.debtor_id])  # fmt: skip
     verdicts = judge(messages, accounts, contact_points, history, rulebooks, now)
     by_id = {row["contact_id"]: row for row in verdicts.to_dicts()}
-    return [_verdict(p, by_id[p.id]) for p in phones if p.id in by_id]
+    return [_verdict(p, by_id[p.id], status) for p in phones if p.id in by_id]
 
 
-def _verdict(point: Point, row: dict[str, Any]) -> CallVerdict:
+def _verdict(point: Point, row: dict[str, Any], status: str) -> CallVerdict:
     findings = [f for f in row.get("findings") or [] if f.get("verdict") != "ALLOW"]
-    reasons = [str(f["message"]) for f in findings if f.get("message")]
-    if row.get("stop_reason"):
-        reasons.insert(0, str(row["stop_reason"]))
+    reasons = [Reason(str(f["rule"]), str(f["message"])) for f in findings if f.get("message")]
+    if row.get("stop_reason"):  # the account is closed, or the number is no longer usable
+        closed = "account" in str(row["stop_reason"])
+        label = STATUS_LABELS.get(status, status)
+        reasons.insert(0, Reason(None, ACCOUNT_CLOSED, (("status", label),)) if closed
+                       else Reason(None, POINT_UNUSABLE))  # fmt: skip
     until = row.get("until")
     if until is not None and until.tzinfo is None:
         until = until.replace(tzinfo=UTC)

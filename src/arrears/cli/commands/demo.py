@@ -59,9 +59,10 @@ def demo(
 
 # People the demo needs beside the collectors and supervisors of the teams.
 DEMO_OTHERS = (
-    ("gao.yan", "高燕", "compliance", "zh-CN"),
-    ("analyst", "Alex Analyst", "analyst", "en-US"),
-    ("admin", "Admin", "admin", "en-US"),
+    ("he.jun", "何军", "manager", "zh-CN", "Asia/Shanghai"),
+    ("gao.yan", "高燕", "compliance", "zh-CN", "Asia/Shanghai"),
+    ("analyst", "Alex Analyst", "analyst", "en-US", "Europe/London"),
+    ("admin", "Admin", "admin", "en-US", None),
 )
 
 
@@ -71,10 +72,11 @@ def seed_staff(ctx: App, day: date) -> None:
     rules = load_rules(ctx.settings.config_dir / "assignment.yaml")
     with ctx.uow() as uow:
         seeded = seed_demo_staff(uow, rules=rules, as_of=day, at=ctx.clock())
-        for username, name, role, language in DEMO_OTHERS:
+        for username, name, role, language, zone in DEMO_OTHERS:
             if uow.users.by_username(username) is None:
                 users.add_user(uow=uow, username=username, display_name=name, role=role,
-                               language=language, at=ctx.clock(), by="demo")  # fmt: skip
+                               language=language, at=ctx.clock(), by="demo",
+                               time_zone=zone)  # fmt: skip
         uow.commit()
     run, people = seeded.run, len(DEMO_STAFF) + len(DEMO_OTHERS)
     assigned = run.accounts - run.unassigned

@@ -13,6 +13,8 @@ from datetime import date
 import typer
 
 from arrears.cli.commands.interest import interest_config
+from arrears.cli.commands.report_schedule import send_due_chore
+from arrears.cli.commands.supervision import decide_settlement
 from arrears.cli.context import App
 from arrears.cli.context import app as build_app
 from arrears.core.money import Money
@@ -27,6 +29,7 @@ from arrears.payments.policy import PolicyBook, ResolutionPolicy, load_policies
 from arrears.payments.service import PaymentInput, record_payment
 from arrears.store.records import AccountRecord
 from arrears.store.uow import UnitOfWork
+from arrears.workbench import approvals
 
 promises_app = typer.Typer(no_args_is_help=True, help="Promises to pay: take, list, evaluate.")
 plans_app = typer.Typer(no_args_is_help=True, help="Payment plans: offers, set up, list, pay off.")
@@ -299,20 +302,20 @@ def settlements_propose(
     amount: str = typer.Option(..., "--amount", help="Settlement amount in major units."),
     form: str = typer.Option("lump_sum", "--form", help="lump_sum or short_plan."),
     instalments: int = typer.Option(0, "--instalments", help="For short_plan: 2..max."),
-    role: str = typer.Option("collector", "--role", help="collector, supervisor, manager."),
     channel: str = typer.Option("phone", "--channel"),
     by: str = BY,
     client: str | None = CLIENT,
 ) -> None:
-    """Propose a settlement: accepted within the role's authority, else sent for approval."""
+    """Propose a settlement: accepted within the proposer's authority (their stored role; a
+    collector's for a name that is not a user), else sent for approval."""
     ctx = build_app()
     book = _policies(ctx)
     with ctx.uow() as uow:
         account = _account(uow, account_ref, client)
         s = settlement_service.propose_settlement(
             uow=uow, account=account, amount_minor=_minor(amount, account.currency), form=form,
-            instalments=instalments, by=by, role=role, channel=channel, at=ctx.clock(),
-            policy=_policy_for(uow, book, account),
+            instalments=instalments, by=by, role=approvals.proposer_role(uow, by),
+            channel=channel, at=ctx.clock(), policy=_policy_for(uow, book, account),
         )  # fmt: skip
         uow.commit()
         extra = f" (approval task {s.task_id})" if s.task_id else ""
@@ -320,48 +323,26 @@ def settlements_propose(
                    f"discount {s.discount}: {s.status}{extra}")  # fmt: skip
 
 
-def _decide(settlement_id: int, by: str, role: str, reason: str | None) -> None:
-    ctx = build_app()
-    book = _policies(ctx)
-    with ctx.uow() as uow:
-        account = uow.accounts.get(uow.resolution.settlement(settlement_id).account_id)
-        policy = _policy_for(uow, book, account)
-        if reason is None:
-            s = settlement_service.approve_settlement(
-                uow=uow,
-                settlement_id=settlement_id,
-                by=by,
-                role=role,
-                at=ctx.clock(),
-                policy=policy,
-            )
-        else:
-            s = settlement_service.reject_settlement(uow=uow, settlement_id=settlement_id, by=by,
-                                                     role=role, at=ctx.clock(), reason=reason,
-                                                     policy=policy)  # fmt: skip
-        uow.commit()
-        typer.echo(f"settlement {s.id}: {s.status}")
+APPROVER = typer.Option(..., "--by", help="A user with settlement authority (read from the store).")
 
 
 @settlements_app.command("approve")
 def settlements_approve(
-    settlement_id: int = typer.Argument(...),
-    role: str = typer.Option(..., "--role", help="supervisor or manager."),
-    by: str = BY,
-) -> None:
-    """Approve a settlement waiting for approval (within the role's authority)."""
-    _decide(settlement_id, by, role, None)
+    settlement_id: int = typer.Argument(...), by: str = APPROVER,
+    reason: str = typer.Option(..., "--reason", help="Why (kept with the decision)."),
+) -> None:  # fmt: skip
+    """Approve a settlement waiting for approval, within ``--by``'s authority (as `arrears
+    approvals approve`)."""
+    decide_settlement(settlement_id, by, reason, True)
 
 
 @settlements_app.command("reject")
 def settlements_reject(
-    settlement_id: int = typer.Argument(...),
-    role: str = typer.Option(..., "--role"),
+    settlement_id: int = typer.Argument(...), by: str = APPROVER,
     reason: str = typer.Option(..., "--reason"),
-    by: str = BY,
-) -> None:
-    """Reject a settlement waiting for approval."""
-    _decide(settlement_id, by, role, reason)
+) -> None:  # fmt: skip
+    """Refuse a settlement waiting for approval (as `arrears approvals refuse`)."""
+    decide_settlement(settlement_id, by, reason, False)
 
 
 @settlements_app.command("list")
@@ -471,3 +452,4 @@ def daily() -> None:
     typer.echo(f"interest through {accrued.through.isoformat()}: {accrued.accounts} account(s), "
                f"{accrued.rows} ledger line(s)")  # fmt: skip
     typer.echo(report.line())
+    typer.echo(send_due_chore(ctx, at))  # scheduled report e-mails into the outbox

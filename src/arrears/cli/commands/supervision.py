@@ -75,7 +75,7 @@ def approvals_list(by: str = BY) -> None:
         typer.echo("no settlement is waiting for approval")
 
 
-def _decide_settlement(settlement_id: int, by: str, reason: str, approve: bool) -> None:
+def decide_settlement(settlement_id: int, by: str, reason: str, approve: bool) -> None:
     ctx = build_app()
     with ctx.uow() as uow:
         s = approvals.decide_settlement(uow=uow, me=_me(uow, by), settlement_id=settlement_id,
@@ -89,14 +89,14 @@ def _decide_settlement(settlement_id: int, by: str, reason: str, approve: bool) 
 def approvals_approve(settlement_id: int = typer.Argument(...), by: str = BY,
                       reason: str = REASON) -> None:  # fmt: skip
     """Approve a settlement within your role's authority."""
-    _decide_settlement(settlement_id, by, reason, True)
+    decide_settlement(settlement_id, by, reason, True)
 
 
 @approvals_app.command("refuse")
 def approvals_refuse(settlement_id: int = typer.Argument(...), by: str = BY,
                      reason: str = REASON) -> None:  # fmt: skip
     """Refuse a settlement waiting for approval."""
-    _decide_settlement(settlement_id, by, reason, False)
+    decide_settlement(settlement_id, by, reason, False)
 
 
 # overrides ---------------------------------------------------------------------------------

@@ -1,25 +1,29 @@
-"""Users of the workbench and the console: add, list, disable, reset, second factor."""
+"""Users of the workbench and the console: add, list, time zone, disable, reset, second factor."""
 
 from __future__ import annotations
 
 import typer
 
 from arrears.cli.context import app as build_app
+from arrears.errors import NotFound
 from arrears.workbench import users as service
 
-ROLES_HELP = "collector, supervisor, compliance, legal, analyst or admin."
-app = typer.Typer(no_args_is_help=True, help="Users: add, list, disable, reset, totp.")
+ROLES_HELP = "collector, supervisor, manager, compliance, legal, analyst or admin."
+app = typer.Typer(no_args_is_help=True, help="Users: add, list, time-zone, disable, reset, totp.")
 
 
 @app.command("add")
 def add(
     username: str = typer.Argument(..., help="Sign-in name (letters, digits, . _ -)."),
     role: str = typer.Option(
-        ..., "--role", help="collector, supervisor, compliance, legal, analyst or admin."
+        ..., "--role", help="collector, supervisor, manager, compliance, legal, analyst or admin."
     ),
     name: str = typer.Option("", "--name", help="Display name."),
     team: str | None = typer.Option(None, "--team", help="Team (created when new)."),
     language: str = typer.Option("zh-CN", "--language", help="zh-CN or en-US."),
+    time_zone: str | None = typer.Option(
+        None, "--time-zone", help="IANA zone pages show times in, e.g. Asia/Shanghai (default UTC)."
+    ),
     by: str = typer.Option("cli", "--by", help="Who adds the user (audited)."),
 ) -> None:
     """Add a user; prints a one-time password to change at the first sign-in."""
@@ -27,7 +31,7 @@ def add(
     with ctx.uow() as uow:
         made = service.add_user(uow=uow, username=username, display_name=name or username,
                                 role=role, team=team, language=language, at=ctx.clock(),
-                                by=by)  # fmt: skip
+                                by=by, time_zone=time_zone)  # fmt: skip
         uow.commit()
     typer.echo(f"user {made.user.username} ({made.user.role}) added; one-time password: "
                f"{made.password}")  # fmt: skip
@@ -39,6 +43,7 @@ DEMO_LOGINS = (
     ("maria.garcia", "collector, US agency (English)"),
     ("chen.jing", "supervisor, CN collections (中文)"),
     ("robert.jones", "supervisor, US agency (English)"),
+    ("he.jun", "operations manager, every team (中文)"),
     ("gao.yan", "compliance (中文)"),
     ("analyst", "analyst (English)"),
 )
@@ -77,6 +82,24 @@ def list_() -> None:
             extra = " totp" if user.totp_secret_enc else ""
             team = uow.users.team_name(user.team_id) or "-"
             typer.echo(f"{user.username}\t{user.role}\t{team}\t{state}{extra}")
+
+
+@app.command("time-zone")
+def time_zone_(
+    username: str,
+    zone: str = typer.Argument(..., help="IANA zone, e.g. America/New_York; UTC for none."),
+    by: str = typer.Option("cli", "--by"),
+) -> None:
+    """Set the time zone a user's pages show times in."""
+    ctx = build_app()
+    with ctx.uow() as uow:
+        user = uow.users.by_username(username.strip().lower())
+        if user is None:
+            raise NotFound(f"no user '{username}'")
+        service.set_time_zone(uow=uow, user=user, zone=None if zone == "UTC" else zone,
+                              at=ctx.clock(), by=by)  # fmt: skip
+        uow.commit()
+    typer.echo(f"{username}: times shown in {zone}")
 
 
 @app.command("disable")

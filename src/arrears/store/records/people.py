@@ -40,6 +40,7 @@ class UserRecord(Base):
     daily_capacity: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
     language: Mapped[str] = mapped_column(String(16), default="zh-CN")
+    time_zone: Mapped[str | None] = mapped_column(String(64))  # IANA name; None: UTC
     totp_secret_enc: Mapped[str | None] = mapped_column(String(200))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     password_changed_at: Mapped[datetime | None]
