@@ -11,7 +11,6 @@ import csv
 import hashlib
 import json
 import re
-import time
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -538,8 +537,7 @@ def test_canonical_frame_is_deterministic_per_seed() -> None:
 
 
 @pytest.mark.slow
-def test_a_million_benchmark_rows_generate_quickly() -> None:
-    started = time.perf_counter()
+def test_a_million_benchmark_rows_are_generated_with_unique_refs() -> None:
+    # How fast is measured by bench/import, not asserted here.
     frame = canonical_accounts_frame(1_000_000, as_of=AS_OF)
     assert frame.height == 1_000_000 and frame["account_ref"].n_unique() == 1_000_000
-    assert time.perf_counter() - started < 15
