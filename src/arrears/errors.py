@@ -7,7 +7,7 @@ illegal state change) are never shown as tracebacks.
 
 A message may be a template with named values (``InvalidInput("this
 disposition needs %(what)s", what="an amount")``): ``message`` is the English
-text for logs and the command line, while a page translates ``template`` and
+text for logs and the command line, while a page translates ``message_id`` and
 fills in ``values`` in the reader's language
 (:meth:`arrears.ui.i18n.Translator.error`).
 """
@@ -22,7 +22,7 @@ class ArrearsError(Exception):
     http_status: int = 400
 
     def __init__(self, message: str, **values: object) -> None:
-        self.template = message
+        self.message_id = message
         self.values = values
         self.message = message % values if values else message
         super().__init__(self.message)

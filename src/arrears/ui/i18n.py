@@ -102,7 +102,7 @@ class Translator:
     def error(self, exc: ArrearsError) -> str:
         """An error's message in this locale (its template translated, its values filled in)."""
         values = {k: self.gettext(v) if isinstance(v, str) else v for k, v in exc.values.items()}
-        return self.gettext(exc.template, **values)
+        return self.gettext(exc.message_id, **values)
 
     def money(self, minor: int, currency: str) -> str:
         return Money(minor, currency).format(self.babel_locale)
