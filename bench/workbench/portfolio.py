@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from bench.common import ROOT
@@ -143,33 +141,3 @@ def assign_evenly(engine: Engine, user_ids: list[int]) -> None:
                 "WHERE status NOT IN ('paid', 'settled', 'closed', 'written_off', 'recalled')"
             )
         )
-
-
-@contextmanager
-def kept_server(root: Path) -> Iterator[str]:
-    """A PostgreSQL cluster in ``root`` that outlives the run (created on first use).
-
-    Same settings as the tests' throwaway server (durability off: the data is
-    rebuilt, never recovered); stopped at the end, started again next time.
-    """
-    from tests.fixtures.postgres import _binary, _free_port, _runner
-
-    prefix, uid, gid = _runner()
-    data = root / "data"
-    if not data.exists():
-        root.mkdir(parents=True, exist_ok=True)
-        if uid is not None and gid is not None:
-            os.chown(root, uid, gid)
-        subprocess.run([*prefix, _binary("initdb"), "-D", str(data), "-U", "arrears",
-                        "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"],
-                       check=True, capture_output=True)  # fmt: skip
-    port = _free_port()
-    options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c "
-               "synchronous_commit=off -c full_page_writes=off -c max_connections=100")  # fmt: skip
-    pg_ctl = [*prefix, _binary("pg_ctl"), "-D", str(data)]
-    subprocess.run([*pg_ctl, "-o", options, "-w", "-t", "120", "-l", str(root / "log"), "start"],
-                   check=True, capture_output=True)  # fmt: skip
-    try:
-        yield f"postgresql+psycopg://arrears@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*pg_ctl, "-m", "fast", "stop"], check=False, capture_output=True)

@@ -47,7 +47,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.common import ROOT, machine, now, write_section
-from bench.workbench.portfolio import ARREARS, PASSWORD, build, cli, kept_server
+from bench.workbench.portfolio import ARREARS, PASSWORD, build, cli
 
 WORK = ROOT / "var" / "bench" / "workbench"
 PORT = 8123
@@ -204,7 +204,7 @@ def report(
 def database(keep: bool) -> contextlib.AbstractContextManager[str]:
     from tests.fixtures.postgres import postgres_server
 
-    return kept_server(WORK / "pg") if keep else postgres_server()
+    return postgres_server(WORK / "pg" if keep else None)
 
 
 def built(url: str, accounts: int, keep: bool) -> dict[str, float]:
