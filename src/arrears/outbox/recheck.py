@@ -32,6 +32,7 @@ OPEN = sorted(status.value for status in OPEN_STATUSES)
 VERDICTS: dict[str, pl.DataType] = {
     "contact_id": pl.Int64(), "verdict": pl.String(), "until": pl.Datetime("us", "UTC"),
     "rules": pl.List(pl.String()), "findings": pl.List(FINDING), "stop_reason": pl.String(),
+    "stop_code": pl.String(),
 }  # fmt: skip
 
 
@@ -48,7 +49,9 @@ def judge(
     ``messages``: contact_id, account_id, debtor_id, channel, to, content.
 
     ``stop_reason`` is set when the message must not go at all for a reason outside
-    the rules (closed account, unusable address); ``verdict`` is then BLOCK.
+    the rules (closed account, unusable address); ``verdict`` is then BLOCK and
+    ``stop_code`` says which for code that must not read the English sentence:
+    ``account_gone``, ``account_closed`` or ``address_unusable``.
     """
     joined = _with_facts(messages, accounts, points)
     stopped = joined.filter(pl.col("stop_reason").is_not_null())
@@ -94,7 +97,12 @@ def _with_facts(
         .when(pl.col("kind").is_null())
         .then(pl.lit("the address is no longer usable (removed, do-not-contact or wrong party)"))
     )  # fmt: skip
-    return frame.with_columns(reason.alias("stop_reason"))
+    code = (
+        pl.when(pl.col("status").is_null()).then(pl.lit("account_gone"))
+        .when(~pl.col("status").is_in(OPEN)).then(pl.lit("account_closed"))
+        .when(pl.col("kind").is_null()).then(pl.lit("address_unusable"))
+    )  # fmt: skip
+    return frame.with_columns(reason.alias("stop_reason"), code.alias("stop_code"))
 
 
 def _stopped(rows: pl.DataFrame) -> pl.DataFrame:
@@ -105,6 +113,7 @@ def _stopped(rows: pl.DataFrame) -> pl.DataFrame:
         pl.lit(["account_or_address"]).alias("rules"),
         pl.lit(None, dtype=pl.List(FINDING)).alias("findings"),
         "stop_reason",
+        "stop_code",
     )
 
 
@@ -123,5 +132,6 @@ def _engine(
         pl.struct(*FINDING_FIELDS).alias("findings")
     )
     return result.decisions.join(findings, on="contact_id", how="left").with_columns(
-        pl.lit(None, dtype=pl.String).alias("stop_reason")
+        pl.lit(None, dtype=pl.String).alias("stop_reason"),
+        pl.lit(None, dtype=pl.String).alias("stop_code"),
     )

@@ -242,8 +242,8 @@ def call_verdicts(
 def _verdict(point: Point, row: dict[str, Any], status: str) -> CallVerdict:
     findings = [f for f in row.get("findings") or [] if f.get("verdict") != "ALLOW"]
     reasons = [Reason(str(f["rule"]), str(f["message"])) for f in findings if f.get("message")]
-    if row.get("stop_reason"):  # the account is closed, or the number is no longer usable
-        closed = "account" in str(row["stop_reason"])
+    if row.get("stop_code"):  # the account is closed, or the number is no longer usable
+        closed = row["stop_code"] != "address_unusable"
         label = STATUS_LABELS.get(status, status)
         reasons.insert(0, Reason(None, ACCOUNT_CLOSED, (("status", label),)) if closed
                        else Reason(None, POINT_UNUSABLE))  # fmt: skip
