@@ -15,6 +15,15 @@ fills in ``values`` in the reader's language
 from __future__ import annotations
 
 
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark ``message`` for the catalogues; translated later, where it is shown.
+
+    Defined here, at the base, so that pure code (``core``) can mark the
+    templates of the errors it raises without depending on the user interface.
+    """
+    return message
+
+
 class ArrearsError(Exception):
     """Base of every error arrears raises on purpose."""
 

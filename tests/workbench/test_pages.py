@@ -196,3 +196,14 @@ def test_a_bad_outcome_is_explained_in_the_collectors_language(uow_factory):
                       "due_on": "2026-11-27"})  # fmt: skip
     assert answer.status_code == 400
     assert "该处理结果需要填写金额" in answer.text and "needs" not in answer.text
+
+
+def test_a_promise_the_policy_refuses_is_explained_in_the_collectors_language(uow_factory):
+    floor = seed_floor(uow_factory, language="zh-CN")
+    li = sign_in(staff_app(uow_factory, Clock(AT)), "li.wei")
+    answer = li.post(f"/workbench/accounts/{floor.accounts['CN-1']}/outcome",
+                     {"disposition": "promise", "token": "t-3", "amount": "2000.00",
+                      "due_on": "2026-01-02"})  # a date long past  # fmt: skip
+    assert answer.status_code == 400
+    assert "承诺日期 2026-01-02 已经过去" in answer.text
+    assert "is in the past" not in answer.text  # the payments service's English stays in logs

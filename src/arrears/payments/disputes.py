@@ -30,7 +30,7 @@ from typing import Any
 
 from arrears.core.accounts import AccountStatus, can_transition
 from arrears.core.dedup import event_key
-from arrears.errors import Conflict, InvalidInput
+from arrears.errors import N_, Conflict, InvalidInput
 from arrears.payments.documents import DocumentInput, store_document
 from arrears.store.records import AccountRecord
 from arrears.store.records.disputes import DisputeRecord
@@ -135,11 +135,12 @@ def _check_opening(
     if reason not in REASONS:
         raise InvalidInput(f"reason '{reason}' is not one of {', '.join(REASONS)}")
     if details is not None and len(details) > MAX_DETAILS:
-        raise InvalidInput(f"details: at most {MAX_DETAILS} characters ({len(details)} given)")
+        raise InvalidInput(N_("details: at most %(most)s characters (%(given)s given)"),
+                           most=MAX_DETAILS, given=len(details))
     if len(documents) > MAX_DOCUMENTS:
         raise InvalidInput(f"at most {MAX_DOCUMENTS} documents per dispute ({len(documents)})")
     if any(d.status == "open" for d in uow.disputes.of_account(account.id)):
-        raise Conflict(f"account {account.account_ref} already has an open dispute")
+        raise Conflict(N_("account %(ref)s already has an open dispute"), ref=account.account_ref)
 
 
 def _check_verification(account: AccountRecord, outcome: str, sent_on: date | None) -> None:

@@ -42,7 +42,7 @@ from arrears.core.plans import (
     unapply_payment,
 )
 from arrears.core.plans import plan_offers as standard_offers
-from arrears.errors import Conflict, InvalidInput
+from arrears.errors import N_, Conflict, InvalidInput
 from arrears.payments.arrangements import audit, balance_minor, move, queue, snapshot, timeline
 from arrears.payments.policy import ResolutionPolicy
 from arrears.store.records import AccountRecord
@@ -111,9 +111,10 @@ def create_plan(
 
 def _check_account(uow: UnitOfWork, account: AccountRecord) -> None:
     if uow.resolution.open_plan(account.id) is not None:
-        raise Conflict(f"account {account.account_ref} already has a running plan")
+        raise Conflict(N_("account %(ref)s already has a running plan"), ref=account.account_ref)
     if account.status not in STARTS_PLAN:
-        raise Conflict(f"account {account.account_ref} is {account.status}: no plan now")
+        raise Conflict(N_("account %(ref)s is %(status)s: no plan now"),
+                       ref=account.account_ref, status=account.status)
 
 
 def _checked_offer(
@@ -128,8 +129,9 @@ def _checked_offer(
         return PlanOffer(terms, schedule(terms))
     if terms.financed_minor + terms.down_payment_minor != balance:
         raise InvalidInput(
-            f"the plan covers {terms.financed_minor + terms.down_payment_minor} but the balance "
-            f"is {balance}: ask for today's offers"
+            N_("the plan covers %(covered)s but the balance is %(balance)s: "
+               "ask for today's offers"),
+            covered=terms.financed_minor + terms.down_payment_minor, balance=balance,
         )
     return custom_offer(balance_minor=balance, currency=account.currency, as_of=as_of,
                         rules=policy.plan_rules, count=terms.count, frequency=terms.frequency,

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from arrears.core.accounts import AccountStatus
 from arrears.core.dedup import event_key
 from arrears.core.promises import PromiseStatus, check_promise, evaluate_promise
-from arrears.errors import Conflict
+from arrears.errors import N_, Conflict
 from arrears.payments.arrangements import audit, balance_minor, move, snapshot, timeline
 from arrears.payments.policy import ResolutionPolicy
 from arrears.store.records import AccountRecord, PromiseRecord
@@ -56,7 +56,8 @@ def take_promise(
     account is not in a state that takes promises (in a plan, disputed, ...).
     """
     if account.status not in TAKES_PROMISES:
-        raise Conflict(f"account {account.account_ref} is {account.status}: no promise now")
+        raise Conflict(N_("account %(ref)s is %(status)s: no promise now"),
+                       ref=account.account_ref, status=account.status)
     check_promise(amount_minor=amount_minor, due_on=due_on, balance_minor=balance_minor(account),
                   as_of=at.date(), limits=policy.promise_limits)  # fmt: skip
     before = snapshot(account)

@@ -35,7 +35,7 @@ from arrears.core.settlements import (
     may_approve,
     parse_role,
 )
-from arrears.errors import ArrearsError, Conflict, InvalidInput
+from arrears.errors import N_, ArrearsError, Conflict, InvalidInput
 from arrears.payments import plans
 from arrears.payments.arrangements import audit, balance_minor, move, queue, snapshot, timeline
 from arrears.payments.policy import ResolutionPolicy
@@ -113,9 +113,11 @@ def _form(form: SettlementForm | str) -> SettlementForm:
 
 def _check_account(uow: UnitOfWork, account: AccountRecord) -> None:
     if account.status not in SETTLES:
-        raise Conflict(f"account {account.account_ref} is {account.status}: nothing to settle")
+        raise Conflict(N_("account %(ref)s is %(status)s: nothing to settle"),
+                       ref=account.account_ref, status=account.status)
     if uow.resolution.open_settlement(account.id) is not None:
-        raise Conflict(f"account {account.account_ref} already has an open settlement")
+        raise Conflict(N_("account %(ref)s already has an open settlement"),
+                       ref=account.account_ref)
 
 
 def _accept(

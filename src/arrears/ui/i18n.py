@@ -22,15 +22,12 @@ from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 
 from arrears.core.money import Money
-from arrears.errors import ArrearsError
+from arrears.errors import N_, ArrearsError
+
+__all__ = ["DEFAULT", "LOCALES", "N_", "UI", "Catalogue", "Translator", "normalize"]
 
 LOCALES = ("zh-CN", "en-US")
 DEFAULT = "en-US"
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
-    """Mark ``message`` for the catalogues; translated later, where it is shown."""
-    return message
 
 
 def normalize(tag: str | None, default: str = DEFAULT) -> str:
