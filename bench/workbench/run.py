@@ -14,7 +14,9 @@ compliance banner and the script), ``POST .../outcome`` (a disposition: nine
 in ten "no answer", one in ten "promise"). ``--think`` seconds pass between
 steps (0: as fast as the server answers — a stress test, far beyond 100
 people on the phone); collectors start at random moments within their first
-loop, as people do, rather than all in the same second. Latency is measured
+loop, as people do, rather than all in the same second; a few untimed calls
+first warm the worker processes up (rulebooks, scripts and templates load on
+the first 360 view), as on a server that has been up all day. Latency is measured
 per step by the client; p50, p95 and p99 and the error count go to
 docs/benchmarks.md with ``--write``.
 
@@ -52,6 +54,7 @@ from bench.workbench.portfolio import ARREARS, PASSWORD, build, cli
 WORK = ROOT / "var" / "bench" / "workbench"
 PORT = 8123
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+WARM_UP = 6  # collectors making one untimed call each, spread over the worker processes
 LOGIN_TOKEN = re.compile(r'name="login_token" value="([^"]+)"')
 POINT = re.compile(r'<select id="point_id" name="point_id">\s*<option value="(\d+)"')
 
@@ -68,6 +71,7 @@ class Collector:
         self.errors = errors
         self.csrf = ""
         self.loops = 0
+        self.recording = True  # False while warming the server up
 
     async def sign_in(self) -> None:
         form = await self.client.get("/workbench/login")
@@ -84,6 +88,8 @@ class Collector:
         self.csrf = found.group(1)
 
     async def timed(self, step: str, call) -> httpx.Response | None:
+        if not self.recording:
+            return await call
         start = time.perf_counter()
         try:
             response = await call
@@ -135,6 +141,7 @@ async def load(
     collectors = [Collector(base, u, timings, errors) for u in users]
     for batch in range(0, len(collectors), 10):  # sign in ten at a time (Argon2 is slow on purpose)
         await asyncio.gather(*(c.sign_in() for c in collectors[batch : batch + 10]))
+    await warm_up(collectors[:WARM_UP])
     deadline = time.perf_counter() + seconds
 
     async def work(c: Collector, start: float) -> None:
@@ -147,6 +154,20 @@ async def load(
     for c in collectors:
         await c.client.aclose()
     return timings, errors, sum(c.loops for c in collectors)
+
+
+async def warm_up(collectors: list[Collector]) -> None:
+    """A few untimed calls first, as a server that has been up all day has had.
+
+    Each worker process loads the rulebooks, call scripts and templates on its
+    first 360 view; without this the slowest samples of a short run are those
+    first loads, not the load the run is measuring.
+    """
+    for c in collectors:
+        c.recording = False
+    await asyncio.gather(*(c.one_call(0.0) for c in collectors))
+    for c in collectors:
+        c.recording, c.loops = True, 0
 
 
 def quantile(values: list[float], q: float) -> float:
@@ -184,7 +205,7 @@ def report(
         + ", ".join(f"{k} {v:.0f} s" for k, v in times.items())
         + f"); {args.collectors} simulated collectors at once against `arrears serve --workers "
         f"{args.workers}` on the same machine as the database and the load generator; "
-        f"{args.seconds:.0f} s a run.",
+        f"{args.seconds:.0f} s a run, after {WARM_UP} untimed calls that warm the workers up.",
         "",
         "| think time | step | requests | p50 (ms) | p95 (ms) | p99 (ms) | errors |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
