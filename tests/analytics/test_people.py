@@ -36,7 +36,7 @@ def test_productivity_against_targets():
          "created_on": [date(2026, 11, 17), date(2026, 11, 18), date(2026, 11, 18),
                         date(2026, 11, 1)]}
     )  # fmt: skip
-    out = people.productivity(calls, promises, STAFF, START, END)
+    out = people.productivity(people.calls_by_collector(calls), promises, STAFF, START, END)
     li = out.filter(pl.col("username") == "li").row(0, named=True)
     assert (li["calls"], li["rpc"], li["promises"]) == (25, 3, 2)
     assert (li["calls_target"], li["rpc_target"], li["promises_target"]) == (50, 10, 5)

@@ -47,13 +47,16 @@ class Scope:
 class Inputs:
     """The frames of a scope. ``within`` gives a narrower scope of the same period that filters
     these frames in memory instead of reading the store again (the refresh precomputes every
-    filter's view that way); ``accounts`` may be handed in when the caller has read them."""
+    filter's view that way); the accounts, the payments and the day totals may be handed in
+    when the caller has read them (the refresh, or what it kept: ``cubes.kept_inputs``)."""
 
     uow: UnitOfWork
     scope: Scope
     _days: dict[date, pl.DataFrame] = field(default_factory=dict)
     parent: Inputs | None = None
     given_accounts: pl.DataFrame | None = None
+    given_payments: pl.DataFrame | None = None
+    given_totals: pl.DataFrame | None = None
 
     def within(self, scope: Scope) -> Inputs:
         if (scope.start, scope.end, scope.tz) != (self.scope.start, self.scope.end, self.scope.tz):
@@ -116,7 +119,10 @@ class Inputs:
         found = self._derived("all_payments")
         if found is not None:
             return found
-        rows = queries.payments(self.uow.session, client=self.client_id, until=self.scope.end)
+        if self.given_payments is not None:
+            rows = self._client(self.given_payments.filter(pl.col("paid_on") <= self.scope.end))
+        else:
+            rows = queries.payments(self.uow.session, client=self.client_id, until=self.scope.end)
         return self._in_scope(rows)
 
     @cached_property
@@ -213,6 +219,10 @@ class Inputs:
         if self.parent is not None:
             return self._client(self.parent._totals)
         s = self.scope
+        if self.given_totals is not None:
+            return self._client(
+                self.given_totals.filter(pl.col("as_of").is_between(s.start, s.end))
+            )
         return queries.totals(self.uow.session, s.start, s.end, client=self.client_id)
 
     def totals(self) -> pl.DataFrame:

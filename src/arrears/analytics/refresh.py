@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 import polars as pl
 
+from arrears.analytics import cubes
 from arrears.analytics.reports import Options, precompute
 from arrears.analytics.snapshots import reconstruct, snapshot_of, totals_of
 from arrears.store.queries import analytics as queries
@@ -46,13 +47,17 @@ def _write(
 def refresh(
     *, uow: UnitOfWork, as_of: date, at: datetime, actor: str, options: Options | None = None
 ) -> RefreshResult:
-    """Write the snapshot of ``as_of`` from today's accounts, with its totals, and precompute
-    every report's default view (the 30 days to ``as_of``) and each filter's view within it."""
+    """Write the snapshot of ``as_of`` from today's accounts, with its totals, build the daily
+    contact cubes (``analytics.cubes``: any filters, any period), and precompute every report's
+    default view (the 30 days to ``as_of``) and each filter's view within it the cubes do not
+    answer."""
     accounts = queries.current_accounts(uow.session)
     snapshot = snapshot_of(accounts, as_of)
     result = _write(uow, as_of=as_of, kind="refresh", snapshot=snapshot, at=at, actor=actor)
+    payments = queries.payments(uow.session)
+    cubes.build(uow=uow, as_of=as_of, accounts=accounts, payments=payments, at=at)
     precompute(uow=uow, as_of=as_of, options=options or Options(), at=at, accounts=accounts,
-               snapshot=snapshot)  # fmt: skip
+               payments=payments, snapshot=snapshot)  # fmt: skip
     return result
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
+from arrears.analytics import cubes
 from arrears.analytics.inputs import Inputs, Scope
 from arrears.analytics.measures import (
     b2b,
@@ -70,11 +71,20 @@ def _start_day(inp: Inputs) -> pl.DataFrame:
 
 
 def portfolio(inp: Inputs, opt: Options) -> pl.DataFrame:
-    """Open accounts and balance at the end of the period, collected in it."""
-    end = _end_day(inp).filter(pl.col("status").is_in(OPEN))
-    held = end.group_by("client_id", "currency").agg(
-        pl.len().cast(pl.Int64).alias("open_accounts"), pl.col("balance_minor").sum()
-    )
+    """Open accounts and balance at the end of the period, collected in it. The end day's
+    totals hold the same sums as its snapshot rows (``snapshots.totals_of``), in a few rows."""
+    day = inp.day_on_or_before(inp.scope.end)
+    if day is not None and day >= inp.scope.start:
+        end = inp.totals().filter((pl.col("as_of") == day) & pl.col("status").is_in(OPEN))
+        held = end.group_by("client_id", "currency").agg(
+            pl.col("accounts").sum().cast(pl.Int64).alias("open_accounts"),
+            pl.col("balance_minor").sum(),
+        )
+    else:
+        rows = _end_day(inp).filter(pl.col("status").is_in(OPEN))
+        held = rows.group_by("client_id", "currency").agg(
+            pl.len().cast(pl.Int64).alias("open_accounts"), pl.col("balance_minor").sum()
+        )
     paid = inp.payments.group_by("client_id", "currency").agg(
         pl.col("amount_minor").sum().alias("collected_minor"),
         pl.col("account_id").n_unique().cast(pl.Int64).alias("paying_accounts"),
@@ -173,7 +183,8 @@ def _overrides(inp: Inputs, opt: Options) -> pl.DataFrame:
 
 def _productivity(inp: Inputs, opt: Options) -> pl.DataFrame:
     s = inp.scope
-    return people.productivity(inp.interactions, inp.promises, inp.staff, s.start, s.end)
+    calls = people.calls_by_collector(inp.interactions)
+    return people.productivity(calls, inp.promises, inp.staff, s.start, s.end)
 
 
 S = Spec
@@ -274,7 +285,10 @@ def run_report(
     """The report ``name`` over ``scope``, client ids shown as client codes.
 
     With ``cached``, the table the nightly refresh precomputed for the same
-    scope is used when there is one (the dashboards' default views).
+    scope is used when there is one (the dashboards' default views), else the
+    daily cubes when they answer the report (``analytics.cubes``: contact and
+    collector views for any filters and period), else it is computed from the
+    accounts and payments the refresh kept and the store's other frames.
     """
     spec = SPECS.get(name)
     if spec is None:
@@ -284,7 +298,10 @@ def run_report(
         found = queries.cached_report(uow.session, name, scope_key(scope, options))
         if found is not None:
             return _table(uow, spec, scope, pl.read_ipc(BytesIO(found[1])))
-    return _table(uow, spec, scope, spec.build(Inputs(uow, scope), options))
+        if cubes.covers(uow, name, scope):
+            return _table(uow, spec, scope, cubes.report(uow, name, scope))
+    inputs = cubes.kept_inputs(uow, scope) if cached else Inputs(uow, scope)
+    return _table(uow, spec, scope, spec.build(inputs, options))
 
 
 def filter_scopes(inputs: Inputs) -> list[Scope]:
@@ -307,24 +324,26 @@ def filter_scopes(inputs: Inputs) -> list[Scope]:
 
 
 def precompute(*, uow: UnitOfWork, as_of: date, options: Options, at: datetime,
-               accounts: pl.DataFrame | None = None,
+               accounts: pl.DataFrame | None = None, payments: pl.DataFrame | None = None,
                snapshot: pl.DataFrame | None = None) -> int:  # fmt: skip
     """Compute every report for the default scope of ``as_of`` and for each filter value within
     it, and keep the tables. The frames are read once and narrowed in memory for each filter;
-    ``accounts`` and ``snapshot`` are today's (the refresh has just made them)."""
+    ``accounts``, ``payments`` and ``snapshot`` are today's (the refresh has just read them)."""
     queries.drop_cached_reports(uow.session)
-    inputs = Inputs(uow, default_scope(as_of), given_accounts=accounts)
+    inputs = Inputs(uow, default_scope(as_of), given_accounts=accounts, given_payments=payments)
     if snapshot is not None:
         inputs.keep_snapshot(as_of, snapshot)
     done = 0
     for scope in filter_scopes(inputs):
         if not any((scope.segment, scope.strategy, scope.team)):  # ageing filters by client only
             aged = aging_report(uow=uow, as_of=as_of, scheme=DPD_SCHEME, client=scope.client)
-            _keep(uow, "aging", scope_key(scope, options), as_of, aged.frame, at)
+            _keep(uow, "aging", scope_key(_aging_scope(scope), options), as_of, aged.frame, at)
         narrowed = inputs if scope == inputs.scope else inputs.within(scope)
         for spec in SPECS.values():
             if spec.name == "cost" and options.costs is None:
                 continue  # no unit costs configured: computed live, where it says so
+            if scope != inputs.scope and cubes.covers(uow, spec.name, scope):
+                continue  # a filtered view the cubes answer
             _keep(uow, spec.name, scope_key(scope, options), as_of, spec.build(narrowed, options),
                   at)  # fmt: skip
             done += 1
@@ -339,11 +358,17 @@ def _keep(uow: UnitOfWork, report: str, key: str, as_of: date, frame: pl.DataFra
                          payload=out.getvalue(), at=at)  # fmt: skip
 
 
+def _aging_scope(scope: Scope) -> Scope:
+    """Ageing is as of the period's last day, by client only: the key of its kept table."""
+    return replace(scope, start=scope.end, segment=None, strategy=None, team=None)
+
+
 def cached_aging(*, uow: UnitOfWork, scope: Scope, options: Options | None = None
                  ) -> AgingReport | None:  # fmt: skip
     """The ageing table the refresh kept for ``scope`` (the dashboards' ageing), if any. Ageing
-    filters by client only, so the other filters do not change the table."""
-    plain = replace(scope, segment=None, strategy=None, team=None)
+    is as of the last day and filters by client only, so neither the first day nor the other
+    filters change the table."""
+    plain = _aging_scope(scope)
     found = queries.cached_report(uow.session, "aging", scope_key(plain, options or Options()))
     if found is None or found[0] != scope.end:
         return None

@@ -16,6 +16,7 @@ from datetime import date
 import polars as pl
 
 from arrears.analytics.measures import share
+from arrears.analytics.measures.contact import count, weighted
 
 
 def suppression(actions: pl.DataFrame) -> pl.DataFrame:
@@ -61,8 +62,9 @@ def dispute_ages(disputes: pl.DataFrame, as_of: date) -> pl.DataFrame:
 def complaints(interactions: pl.DataFrame) -> pl.DataFrame:
     """Complaints recorded by client and channel."""
     return (
-        interactions.filter(pl.col("outcome") == "complaint")
+        weighted(interactions)
+        .filter(pl.col("outcome") == "complaint")
         .group_by("client_id", "channel")
-        .agg(pl.len().cast(pl.Int64).alias("complaints"))
+        .agg(count().alias("complaints"))
         .sort("client_id", "channel")
     )

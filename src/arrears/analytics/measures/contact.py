@@ -5,6 +5,10 @@ a call ``conversation`` is a right-party contact (RPC); ``third_party_answered``
 reached someone else. A message or letter is contacted when ``delivered``. A
 response is any inbound interaction on the account within ``RESPONSE_HOURS``
 of an outbound attempt.
+
+The functions take interactions one per row, or rows of a cube (``analytics.cubes``)
+that stand for ``n`` interactions each: counts are sums of ``n`` (1 when absent), so
+the same function computes a view from the interactions or from a cube.
 """
 
 from __future__ import annotations
@@ -25,16 +29,28 @@ def _result() -> pl.Expr:
     return pl.coalesce("outcome", "status")
 
 
+def weighted(rows: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` with ``n``, the interactions each row stands for (1 for an interaction)."""
+    return rows if "n" in rows.columns else rows.with_columns(pl.lit(1, pl.Int64).alias("n"))
+
+
+def count(condition: pl.Expr | None = None) -> pl.Expr:
+    """The interactions (Σ n) of a group, of those meeting ``condition`` when given."""
+    n = pl.col("n") if condition is None else pl.col("n").filter(condition)
+    return n.sum().cast(pl.Int64)
+
+
 def right_party_contact_rate(interactions: pl.DataFrame) -> pl.DataFrame:
     """RPCs ÷ outbound call attempts, and RPCs ÷ connects (answered by anyone)."""
-    calls = interactions.filter((pl.col("channel") == "call") & (pl.col("direction") == "out"))
+    calls = weighted(interactions).filter(
+        (pl.col("channel") == "call") & (pl.col("direction") == "out")
+    )
     return (
         calls.group_by("client_id")
         .agg(
-            pl.len().cast(pl.Int64).alias("attempts"),
-            _result().is_in(["conversation", "third_party_answered"]).sum().cast(pl.Int64)
-            .alias("connects"),
-            _result().is_in(RPC).sum().cast(pl.Int64).alias("rpc"),
+            count().alias("attempts"),
+            count(_result().is_in(["conversation", "third_party_answered"])).alias("connects"),
+            count(_result().is_in(RPC)).alias("rpc"),
         )
         .with_columns(share("rpc", "attempts").alias("rpc_rate"),
                       share("rpc", "connects").alias("rpc_per_connect"))
@@ -63,9 +79,10 @@ def responded(interactions: pl.DataFrame, tz: str = "UTC") -> pl.DataFrame:
     )
 
 
-def contact_rates(interactions: pl.DataFrame, by: tuple[str, ...] = ("channel",),
-                  tz: str = "UTC") -> pl.DataFrame:  # fmt: skip
-    """Attempts, contact rate and response rate by client and ``by`` (channel, hour, weekday)."""
+def attempt_counts(interactions: pl.DataFrame, by: tuple[str, ...] = ("channel",),
+                   tz: str = "UTC") -> pl.DataFrame:  # fmt: skip
+    """Outbound attempts, contacts and responses by client and ``by``: the additive parts of
+    the contact and response rates (what the hour cube keeps per day)."""
     return (
         responded(interactions, tz)
         .group_by("client_id", *by)
@@ -74,6 +91,19 @@ def contact_rates(interactions: pl.DataFrame, by: tuple[str, ...] = ("channel",)
             pl.col("reached").sum().cast(pl.Int64).alias("contacts"),
             pl.col("responded").sum().cast(pl.Int64).alias("responses"),
         )
+    )
+
+
+def contact_rates(interactions: pl.DataFrame, by: tuple[str, ...] = ("channel",),
+                  tz: str = "UTC") -> pl.DataFrame:  # fmt: skip
+    """Attempts, contact rate and response rate by client and ``by`` (channel, hour, weekday)."""
+    return rates_of(attempt_counts(interactions, by, tz), by)
+
+
+def rates_of(counts: pl.DataFrame, by: tuple[str, ...]) -> pl.DataFrame:
+    """The contact and response rates of summed attempts, contacts and responses."""
+    return (
+        counts.select("client_id", *by, "attempts", "contacts", "responses")
         .with_columns(share("contacts", "attempts").alias("contact_rate"),
                       share("responses", "attempts").alias("response_rate"))
         .sort("client_id", *by)
@@ -82,15 +112,15 @@ def contact_rates(interactions: pl.DataFrame, by: tuple[str, ...] = ("channel",)
 
 def deliveries(interactions: pl.DataFrame) -> pl.DataFrame:
     """Letters and messages sent, delivered and bounced, by client and channel."""
-    sent = interactions.filter(
+    sent = weighted(interactions).filter(
         (pl.col("direction") == "out") & pl.col("channel").is_in(["sms", "email", "letter"])
     )
     return (
         sent.group_by("client_id", "channel")
         .agg(
-            pl.len().cast(pl.Int64).alias("sent"),
-            (_result() == "delivered").sum().cast(pl.Int64).alias("delivered"),
-            (_result() == "bounced").sum().cast(pl.Int64).alias("bounced"),
+            count().alias("sent"),
+            count(_result() == "delivered").alias("delivered"),
+            count(_result() == "bounced").alias("bounced"),
         )
         .with_columns(share("delivered", "sent").alias("delivery_rate"),
                       share("bounced", "sent").alias("bounce_rate"))
@@ -135,15 +165,28 @@ def best_time(interactions: pl.DataFrame, tz: str = "UTC", minimum: int = 5) -> 
     """
     cells = (
         responded(interactions, tz)
-        .group_by("segment", "channel", "weekday", "hour")
+        .group_by(*CELL)
         .agg(pl.len().cast(pl.Int64).alias("attempts"),
              pl.col("reached").sum().cast(pl.Int64).alias("contacts"))
+    )  # fmt: skip
+    return best_of(cells, minimum)
+
+
+CELL = ("segment", "channel", "weekday", "hour")
+
+
+def best_of(cells: pl.DataFrame, minimum: int = 5) -> pl.DataFrame:
+    """Per segment, the cell (channel, weekday, hour) of summed attempts and contacts with the
+    best contact rate; ties go to more attempts, then the first channel, weekday and hour."""
+    ranked = (
+        cells.select(*CELL, "attempts", "contacts")
         .filter(pl.col("attempts") >= minimum)
         .with_columns(share("contacts", "attempts").alias("contact_rate"))
-    )  # fmt: skip
+    )
     return (
-        cells.sort("contact_rate", "attempts", descending=True)
+        ranked.sort(["contact_rate", "attempts", "channel", "weekday", "hour"],
+                    descending=[True, True, False, False, False], nulls_last=True)
         .group_by("segment", maintain_order=True)
         .head(1)
         .sort("segment", nulls_last=True)
-    )
+    )  # fmt: skip

@@ -36,16 +36,22 @@ def _targets(staff: pl.DataFrame, days: int) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def productivity(interactions: pl.DataFrame, promises: pl.DataFrame, staff: pl.DataFrame,
-                 start: date, end: date) -> pl.DataFrame:  # fmt: skip
-    """Per collector: calls, RPCs and promises taken in the period, their targets and attainment."""
+def calls_by_collector(interactions: pl.DataFrame) -> pl.DataFrame:
+    """Outbound calls a collector made, and the right-party contacts among them, per collector
+    (what the collector cube keeps per day and cell)."""
     mine = pl.col("user_id").is_not_null()
-    calls = interactions.filter(
+    return interactions.filter(
         (pl.col("channel") == "call") & (pl.col("direction") == "out") & mine
     ).group_by("user_id").agg(
         pl.len().cast(pl.Int64).alias("calls"),
         pl.coalesce("outcome", "status").is_in(RPC).sum().cast(pl.Int64).alias("rpc"),
     )  # fmt: skip
+
+
+def productivity(calls: pl.DataFrame, promises: pl.DataFrame, staff: pl.DataFrame,
+                 start: date, end: date) -> pl.DataFrame:  # fmt: skip
+    """Per collector: calls, RPCs (``calls_by_collector``) and promises taken in the period,
+    their targets and attainment."""
     taken = (
         promises.filter(pl.col("created_on").is_between(start, end))
         .join(staff.select("username", "user_id"), left_on="taken_by", right_on="username")

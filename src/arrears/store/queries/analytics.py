@@ -234,11 +234,24 @@ def interactions(
     return _frame(session, _where_client(query, a.client_id, client), schema)
 
 
-def promises(session: Session, *, client: int | None = None) -> pl.DataFrame:
+def promises(
+    session: Session, *, client: int | None = None, segment: str | None = None,
+    strategy: str | None = None, teams: list[int] | None = None,
+) -> pl.DataFrame:  # fmt: skip
+    """Promises with their account's client; ``segment``, ``strategy`` and ``teams`` (the
+    assignee's team ids) narrow them by their account as it is now."""
     p, a = PromiseRecord, AccountRecord
     query = select(p.account_id, a.client_id, p.amount_minor, p.paid_minor, p.currency,
                    p.due_on, p.status, p.taken_by, cast(p.created_at, String)
                    ).join(a, a.id == p.account_id)  # fmt: skip
+    if segment is not None:
+        query = query.where(a.segment == segment)
+    if strategy is not None:
+        query = query.where(a.strategy == strategy)
+    if teams is not None:
+        query = query.join(UserRecord, UserRecord.id == a.assignee_id).where(
+            UserRecord.team_id.in_(teams)
+        )
     schema = {"account_id": pl.Int64, "client_id": pl.Int64, "amount_minor": pl.Int64,
               "paid_minor": pl.Int64, "currency": pl.String, "due_on": pl.Date,
               "status": pl.String, "taken_by": pl.String, "created_on": pl.String}  # fmt: skip

@@ -135,3 +135,17 @@ class ReportDeliveryRecord(Base):
     payload: Mapped[bytes] = mapped_column(LargeBinary)
     recipients: Mapped[int]
     created_at: Mapped[datetime]
+
+
+class AnalyticsCubeRecord(Base):
+    """A daily cube the refresh built (``analytics.cubes``), whole, as one Parquet file: the
+    dashboards read it and filter and group it in memory. ``as_of``: the day it was built for
+    (views ending later are computed live)."""
+
+    __tablename__ = "analytics_cubes"
+
+    cube: Mapped[str] = mapped_column(String(32), primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    rows: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    built_at: Mapped[datetime]
