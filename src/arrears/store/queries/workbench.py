@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true, union
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true, union_all
 from sqlalchemy.orm import Session
 
 from arrears.store.records import (
@@ -72,31 +72,6 @@ def visible(scope: Scope) -> ColumnElement[bool]:
     return or_(a.assignee_id == scope.user_id, covering, in_team)
 
 
-def _own_ids(session: Session, scope: Scope) -> list[int]:
-    """The ids of the accounts a collector works: owned, covered, or in the team's queue.
-
-    A collector holds hundreds or a few thousand accounts: reading their ids
-    first (two index lookups) lets the queue start from them instead of from
-    every action planned today.
-    """
-    a, o = AccountRecord, AccountOwnerRecord
-    theirs = or_(o.covering_id == scope.user_id,
-                 and_(o.owner_id.is_(None), o.team_id == scope.team_id)
-                 if scope.team_id is not None else false())  # fmt: skip
-    query = union(
-        select(a.id).where(a.assignee_id == scope.user_id),
-        select(o.account_id).where(o.ended_at.is_(None), theirs),
-    )
-    return sorted({int(x) for x in session.scalars(query)})
-
-
-def workable(session: Session, scope: Scope) -> ColumnElement[bool]:
-    """:func:`visible` as a list of ids for a collector (fast); the condition otherwise."""
-    if scope.reach != "own":
-        return visible(scope)
-    return AccountRecord.id.in_(_own_ids(session, scope))
-
-
 @dataclass(frozen=True)
 class QueueFilters:
     client: str | None = None
@@ -138,21 +113,37 @@ def queue(
     session: Session, *, scope: Scope, plan_date: date, filters: QueueFilters, now: datetime,
     limit: int = 200,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    """Today's planned calls and tasks of the visible accounts, highest priority first."""
+    """Today's planned calls and tasks of the visible accounts, highest priority first.
+
+    One walk down ``ix_planned_actions_queue`` per channel, merged: each stops
+    after ``limit`` rows the person may see, so the page costs the same for a
+    collector with a hundred accounts or ten thousand.
+    """
+    parts = [_queue_part(scope, plan_date, filters, now, channel, limit).subquery()
+             for channel in QUEUE_CHANNELS]  # fmt: skip
+    merged = union_all(*(select(part) for part in parts)).subquery()
+    query = select(merged).order_by(merged.c.priority.desc(), merged.c.action_id.desc())
+    return [dict(row._mapping) for row in session.execute(query.limit(limit))]
+
+
+def _queue_part(scope: Scope, plan_date: date, filters: QueueFilters, now: datetime,
+                channel: str, limit: int) -> Any:  # fmt: skip
     a, p, w = AccountRecord, PlannedActionRecord, WorkLockRecord
     query = (
         select(*_account_columns(), p.id.label("action_id"), p.step, p.channel, p.action,
                p.priority, p.expected_value_minor, p.reason, p.not_before,
                w.user_id.label("locked_by"))
-        .join(p, and_(p.account_id == a.id, p.plan_date == plan_date))
+        .select_from(p)
+        .join(a, a.id == p.account_id)
         .join(DebtorRecord, DebtorRecord.id == a.debtor_id)
         .join(ClientRecord, ClientRecord.id == a.client_id)
         .outerjoin(w, and_(w.account_id == a.id, w.expires_at > now))
-        .where(p.status == "planned", p.channel.in_(QUEUE_CHANNELS), workable(session, scope))
-        .order_by(p.priority.desc(), p.id)
+        .where(p.plan_date == plan_date, p.channel == channel, p.status == "planned",
+               visible(scope))
+        .order_by(p.priority.desc(), p.id.desc())
         .limit(limit)
     )  # fmt: skip
-    return [dict(row._mapping) for row in session.execute(_filtered(query, filters))]
+    return _filtered(query, filters)
 
 
 def worked_since(session: Session, account_ids: Sequence[int], since: datetime) -> set[int]:
@@ -171,20 +162,29 @@ def next_candidates(
 ) -> list[int]:  # fmt: skip
     """Ids of the top unworked, unlocked visible accounts with a call planned today.
 
+    The database walks today's planned calls in priority order (index
+    ``ix_planned_actions_queue``) and stops at the first ``limit`` the person
+    may work: for a collector holding one account in a hundred that is a few
+    hundred index entries, not all their accounts' actions sorted. The accounts
+    worked today are one set read once (``NOT IN`` a sub-select, hashed by both
+    databases): as a correlated ``NOT EXISTS`` the database compared every
+    candidate with every call recorded today, a set that grows all day while
+    its statistics lag behind.
+
     On PostgreSQL the planned actions read are locked ``FOR UPDATE SKIP
     LOCKED``: a second collector asking at the same moment skips the rows the
     first is deciding on instead of waiting for them or taking the same one.
-    The batch is small so that a collector deciding holds back few accounts.
     """
     a, p, w, i = AccountRecord, PlannedActionRecord, WorkLockRecord, InteractionRecord
-    locked = exists().where(w.account_id == a.id, w.expires_at > now)
-    worked = exists().where(i.account_id == a.id, i.occurred_at >= since, i.user_id.is_not(None))
+    locked = exists().where(w.account_id == p.account_id, w.expires_at > now)
+    worked = select(i.account_id).where(i.occurred_at >= since, i.user_id.is_not(None),
+                                        i.account_id.is_not(None))  # fmt: skip
     query = (
         select(p.account_id)
         .join(a, a.id == p.account_id)
-        .where(p.plan_date == plan_date, p.status == "planned", p.channel == "call",
-               workable(session, scope), ~locked, ~worked)
-        .order_by(p.priority.desc(), p.id)
+        .where(p.plan_date == plan_date, p.channel == "call", p.status == "planned",
+               visible(scope), ~locked, p.account_id.not_in(worked))
+        .order_by(p.priority.desc(), p.id.desc())
         .limit(limit)
     )  # fmt: skip
     if exclude:

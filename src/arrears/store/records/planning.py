@@ -41,7 +41,9 @@ class PlannedActionRecord(Base):
     __tablename__ = "planned_actions"
     __table_args__ = (
         UniqueConstraint("plan_date", "account_id", "step"),
-        Index("ix_planned_actions_date_status", "plan_date", "status", "channel"),
+        # The collector's "next account" walks this in priority order and stops at
+        # the first of their accounts (the ``id`` breaks ties the same way).
+        Index("ix_planned_actions_queue", "plan_date", "channel", "status", "priority", "id"),
         Index("ix_planned_actions_account", "account_id", "plan_date"),
     )
 
