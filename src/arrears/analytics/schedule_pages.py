@@ -6,8 +6,8 @@
 * ``POST /dashboards/schedules/{id}/{pause|resume|remove}`` — change one.
 
 The guard checks ``dashboards.view`` and, on every POST, the session's CSRF
-token before a handler runs; the handlers then allow only the roles of
-``analytics.subscriptions.SCHEDULERS`` (supervisors, managers, analysts, admins), on
+token before a handler runs; the handlers then allow only the roles with the
+``reports.schedule`` permission (supervisors, managers, analysts, admins), on
 the server. Every change goes through ``analytics.subscriptions`` and is
 audited with the signed-in person as the actor.
 """
@@ -29,6 +29,7 @@ from arrears.errors import ArrearsError, InvalidInput
 from arrears.store.uow import UnitOfWork
 from arrears.ui.render import Renderer, error_page
 
+SCHEDULE = "reports.schedule"  # the permission to subscribe people to reports
 ACTIONS = {"pause": "paused", "resume": "active", "remove": "removed"}
 Factory = Callable[[], UnitOfWork]
 
@@ -47,7 +48,7 @@ def add_routes(
 
     def page(me: Principal, *, status: int = 200, error: str | None = None,
              notice: str | None = None) -> Response:  # fmt: skip
-        if me.role.value not in subscriptions.SCHEDULERS:
+        if not me.can(SCHEDULE):
             return HTMLResponse(error_page(403, me.locale), status_code=403)
         with uow_factory() as uow:
             rows = [subscriptions.describe(r) for r in uow.report_schedules.listing()]
@@ -65,7 +66,7 @@ def add_routes(
 
     @router.post("/dashboards/schedules")
     def add(me: Principal = viewer, form: FormData = form_of) -> Response:
-        if me.role.value not in subscriptions.SCHEDULERS:
+        if not me.can(SCHEDULE):
             return HTMLResponse(error_page(403, me.locale), status_code=403)
         try:
             wanted = _subscription(form)
@@ -80,7 +81,7 @@ def add_routes(
 
     @router.post("/dashboards/schedules/{schedule_id}/{action}")
     def change(schedule_id: int, action: str, me: Principal = viewer) -> Response:
-        if me.role.value not in subscriptions.SCHEDULERS:
+        if not me.can(SCHEDULE):
             return HTMLResponse(error_page(403, me.locale), status_code=403)
         if action not in ACTIONS:
             return HTMLResponse(error_page(404, me.locale), status_code=404)

@@ -38,9 +38,6 @@ from arrears.store.records.analytics import ReportScheduleRecord
 from arrears.store.repositories.audit import AuditEvent
 from arrears.store.uow import UnitOfWork
 
-# Who may subscribe reports (checked by the page and the command): the people who run the
-# operation from the figures. Compliance and collectors read dashboards but do not mail them.
-SCHEDULERS = frozenset({"supervisor", "manager", "analyst", "admin"})
 FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument"
            ".spreadsheetml.sheet", "pdf": "application/pdf"}  # fmt: skip
 LANGUAGES = ("zh-CN", "en-US")

@@ -15,6 +15,9 @@ ask :func:`can` and never test a role by name. The roles:
 * ``analyst`` — dashboards and reports; no personal data beyond masked values.
 * ``admin`` — users and configuration; sees what compliance sees.
 
+Scheduled report e-mails (``reports.schedule``) are for the people who run the
+operation from the figures: supervisors, managers, analysts and admins.
+
 Full national ids and full phone numbers are shown only to roles with
 ``identifiers.full`` (least privilege, PRODUCT F6); everyone else sees them masked.
 """
@@ -45,16 +48,19 @@ PERMISSIONS: Mapping[Role, frozenset[str]] = MappingProxyType({
     Role.SUPERVISOR: frozenset({"accounts.assigned", "accounts.team", "outcomes.record",
                                 "promises.take", "plans.create", "settlements.propose",
                                 "settlements.approve", "accounts.reassign", "tasks.own",
-                                "tasks.team", "dashboards.view", "audit.read"}),
+                                "tasks.team", "dashboards.view", "reports.schedule",
+                                "audit.read"}),
     Role.MANAGER: frozenset({"accounts.all", "settlements.approve", "accounts.reassign",
-                             "tasks.team", "dashboards.view", "reports.run", "audit.read"}),
+                             "tasks.team", "dashboards.view", "reports.run", "reports.schedule",
+                             "audit.read"}),
     Role.COMPLIANCE: frozenset({"accounts.all", "identifiers.full", "disputes.resolve",
                                 "compliance.override", "audit.read", "dashboards.view"}),
     Role.LEGAL: frozenset({"accounts.legal", "identifiers.full", "disputes.resolve",
                            "audit.read"}),
-    Role.ANALYST: frozenset({"dashboards.view", "reports.run"}),
+    Role.ANALYST: frozenset({"dashboards.view", "reports.run", "reports.schedule"}),
     Role.ADMIN: frozenset({"users.manage", "accounts.all", "identifiers.full", "audit.read",
-                           "dashboards.view", "reports.run", "config.manage"}),
+                           "dashboards.view", "reports.run", "reports.schedule",
+                           "config.manage"}),
 })  # fmt: skip
 
 

@@ -37,7 +37,7 @@ BY = typer.Option(..., "--by", help="Who does it: a user name (their role is rea
 
 def _actor(uow: UnitOfWork, username: str) -> str:
     me = user_principal(uow, username)
-    if me.role.value not in subscriptions.SCHEDULERS:
+    if not me.can("reports.schedule"):
         raise InvalidInput(f"{me.username} is a {me.role.value}: only supervisors, managers, "
                            "analysts and admins schedule reports")  # fmt: skip
     return me.actor
