@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from zoneinfo import available_timezones
 
 import polars as pl
 import pytest
@@ -68,3 +69,27 @@ def test_no_contacts() -> None:
     out = common_window_start(empty, Window(time_ns("08:00"), time_ns("21:00")))
     assert out.is_empty()
     assert out.columns == ["contact_id", "start"]
+
+
+def test_text_zones_and_many_zones_share_alike() -> None:
+    """Zone sets are keyed by a bit per zone up to 62 distinct zones, by their names past
+    that; zones given as text rather than categories key alike."""
+    window = Window(time_ns("08:00"), time_ns("21:00"))
+    many = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc"))[:70]
+    rng = random.Random(3)
+    now = datetime(2026, 11, 2, 6, tzinfo=UTC)
+    # Half the contacts draw from 8 zones (their sets repeat), half from all 70.
+    rows = [
+        (contact, zone, now)
+        for contact in range(300)
+        for zone in rng.sample(many[:8] if contact % 2 else many, 2)
+    ]
+    wide = pl.DataFrame(rows, schema=SCHEMA, orient="row")
+    narrow = wide.filter(pl.col("contact_id") % 2 == 1)
+    assert wide["zone"].n_unique() > 62 >= narrow["zone"].n_unique()
+    for zoned in (wide, narrow):
+        together = common_window_start(zoned, window).sort("contact_id")
+        alone = pl.concat(
+            [common_window_start(part, window) for part in zoned.partition_by("contact_id")]
+        ).sort("contact_id")
+        assert_frame_equal(together, alone)

@@ -33,7 +33,7 @@ from arrears.compliance.model import (
     UTC_TIME,
 )
 from arrears.compliance.places import CONSERVATIVE_ZONES
-from arrears.compliance.zones import local_dates, local_parts
+from arrears.compliance.zones import SMALL, local_dates, local_parts
 from arrears.errors import InvalidInput
 
 # Longest counting window of any rule (MA: 2 calls in 30 days) plus a day of zone slack.
@@ -94,19 +94,23 @@ def conform(
     name: str,
     person: pl.DataType | None = None,
 ) -> pl.DataFrame:
-    """Select and cast the schema's columns; optional ones may be missing (null)."""
-    data = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
-    missing = [c for c in schema if c not in data.columns]
+    """Select and cast the schema's columns; optional ones may be missing (null).
+
+    A lazy frame is selected and cast in the same query that computes it.
+    """
+    names = frame.collect_schema().names()
+    missing = [c for c in schema if c not in names]
     schema = {**schema, **optional}
     if person is not None:
         schema["person"] = person
     if missing:
         raise InvalidInput(f"{name} frame lacks columns: {', '.join(missing)}")
     cols = [
-        pl.col(c).cast(t) if c in data.columns else pl.lit(None, t).alias(c)
-        for c, t in schema.items()
+        pl.col(c).cast(t) if c in names else pl.lit(None, t).alias(c) for c, t in schema.items()
     ]
-    return data.select(cols)
+    if isinstance(frame, pl.LazyFrame):
+        return frame.select(cols).collect()
+    return frame.select(cols)
 
 
 def _conservative(jurisdictions: pl.Expr) -> pl.Expr:
@@ -117,6 +121,22 @@ def _conservative(jurisdictions: pl.Expr) -> pl.Expr:
         for code, zones in CONSERVATIVE_ZONES.items()
     ]
     return pl.concat_list(parts).list.unique(maintain_order=True)
+
+
+def _fallback_zones(contacts: pl.DataFrame) -> pl.Expr:
+    """The conservative zones of each contact's jurisdictions (see :func:`_conservative`).
+
+    A plan's contacts name a handful of distinct jurisdiction lists: tall frames build
+    the set once per distinct list and look it up, rather than once per contact.
+    """
+    if contacts.height <= SMALL:
+        return _conservative(pl.col("jurisdictions"))
+    lists = contacts.select("jurisdictions")
+    table = lists.unique().with_columns(_conservative(pl.col("jurisdictions")).alias("_zones"))
+    found = lists.join(
+        table, on="jurisdictions", how="left", nulls_equal=True, maintain_order="left"
+    )
+    return pl.lit(found.get_column("_zones"))
 
 
 def prepare_contacts(
@@ -132,7 +152,7 @@ def prepare_contacts(
     known = pl.col("zones").list.len().fill_null(0) > 0
     lists = ["inconvenient_times", "inconvenient_places", "opt_outs", "holds", "consents"]
     return c.with_columns(
-        pl.when(known).then(pl.col("zones")).otherwise(_conservative(pl.col("jurisdictions"))),
+        pl.when(known).then(pl.col("zones")).otherwise(_fallback_zones(c)),
         (known & pl.col("zones_known").fill_null(True)).alias("zones_known"),
         *[pl.col(n).fill_null([]) for n in lists],
         pl.col("automated", "time_barred", "debtor_unreachable", "judgment_obtained").fill_null(

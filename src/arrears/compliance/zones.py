@@ -319,10 +319,8 @@ def _shared_starts(several: pl.DataFrame, window: Window) -> pl.DataFrame:
     """
     if several.is_empty():
         return _iterate(several, window)
-    sets = several.group_by("contact_id").agg(
-        pl.col("now").first(),
-        pl.col("zone").cast(pl.String()).sort().str.join("\n").alias("_zones"),
-    )
+    keyed, zone_set = _zone_sets(several)
+    sets = keyed.group_by("contact_id").agg(pl.col("now").first(), zone_set)
     chosen = sets.unique(["now", "_zones"], keep="any")
     if chosen.height == sets.height:
         return _iterate(several, window)
@@ -330,6 +328,22 @@ def _shared_starts(several: pl.DataFrame, window: Window) -> pl.DataFrame:
     starts = chosen.join(_iterate(shown, window), on="contact_id", how="left")
     shared = sets.join(starts.drop("contact_id"), on=["now", "_zones"], nulls_equal=True)
     return shared.select("contact_id", "start")
+
+
+def _zone_sets(several: pl.DataFrame) -> tuple[pl.DataFrame, pl.Expr]:
+    """``several`` ready for keying, and the aggregation that keys a contact's set of zones.
+
+    One bit per distinct zone of the frame, OR-ed together (a repeated zone changes
+    nothing); past 62 distinct zones, the sorted names joined as text.
+    """
+    zone = several.get_column("zone")
+    if zone.n_unique() > 62:
+        return several, pl.col("zone").cast(pl.String()).sort().str.join("\n").alias("_zones")
+    code = (
+        pl.col("zone").to_physical() if isinstance(zone.dtype, pl.Categorical) else pl.col("zone")
+    )
+    bit = pl.lit(2, pl.Int64()).pow(code.rank("dense").cast(pl.Int64()) - 1)
+    return several.with_columns(bit.alias("_bit")), pl.col("_bit").bitwise_or().alias("_zones")
 
 
 def _iterate(several: pl.DataFrame, window: Window) -> pl.DataFrame:
@@ -363,11 +377,21 @@ def _iterate(several: pl.DataFrame, window: Window) -> pl.DataFrame:
 
 
 def local_label(frame: pl.DataFrame, instant: str, zone_col: str, out: str) -> pl.DataFrame:
-    """A human label of an instant in a zone: ``Thu 9 Apr 08:00 America/New_York``."""
+    """A human label of an instant in a zone: ``Thu 9 Apr 08:00 America/New_York``.
+
+    A plan's findings name the same few releases (08:00 on a day, in a zone) hundreds
+    of thousands of times: tall frames format each distinct (instant, zone) once.
+    """
 
     def label(zone: str) -> list[pl.Expr]:
         text = pl.col(instant).dt.convert_time_zone(zone).dt.strftime("%a %-d %b %H:%M")
         where = pl.col(zone_col).cast(pl.String())
         return [pl.concat_str(text, pl.lit(" "), where).alias(out)]
 
-    return zone_columns(frame, zone_col, label)
+    if frame.height <= SMALL:
+        return zone_columns(frame, zone_col, label)
+    keys = frame.select(instant, zone_col).unique()
+    labels = zone_columns(keys, zone_col, label)
+    return frame.join(
+        labels, on=[instant, zone_col], how="left", nulls_equal=True, maintain_order="left"
+    )

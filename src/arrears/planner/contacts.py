@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from functools import lru_cache
+from typing import TypeVar
 
 import polars as pl
 
 from arrears.compliance.model import CONTACTS, HISTORY
+from arrears.planner.joins import attach
 
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 # Which contact point kinds serve which channel, best first.
 KINDS = {
     "sms": ["mobile", "phone"],
@@ -61,8 +64,14 @@ _ORDER = ["debtor_id", "preferred", "verified", "_rank", "confidence"]
 _DESCENDING = [False, True, True, False, True]
 
 
-def best_points(points: pl.DataFrame) -> pl.DataFrame:
-    """One contact point per (debtor, channel): preferred, verified, most trusted.
+_POINT_COLUMNS = (
+    pl.col("value").alias("to"), "kind", "line_type", pl.col("time_zones").alias("point_zones"),
+    "consents", "opt_outs", "inconvenient_times",
+)  # fmt: skip
+
+
+def _best_rows(points: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """The usable points, and per channel the row of each debtor's best one (``_row``).
 
     The usable points are sorted once (stably, on the key columns only) and each
     channel keeps the first of its kinds per debtor: the same choice as sorting
@@ -78,17 +87,41 @@ def best_points(points: pl.DataFrame) -> pl.DataFrame:
         .with_row_index("_row")
         .sort(_ORDER, descending=_DESCENDING, maintain_order=True)
     )
-    rows = []
-    for channel, kinds in KINDS.items():
-        first = order.filter(pl.col("kind").is_in(kinds)).unique(
-            "debtor_id", keep="first", maintain_order=True
-        )
-        rows.append(usable[first["_row"]].with_columns(pl.lit(channel).alias("channel")))
-    return pl.concat(rows).select(
-        "debtor_id", "channel", pl.col("value").alias("to"), "kind", "line_type",
-        pl.col("time_zones").alias("point_zones"), "consents", "opt_outs",
-        "inconvenient_times",
-    )  # fmt: skip
+    rows = {
+        channel: order.filter(pl.col("kind").is_in(kinds))
+        .unique("debtor_id", keep="first", maintain_order=True)
+        .select("debtor_id", "_row")
+        for channel, kinds in KINDS.items()
+    }
+    return usable, rows
+
+
+def best_points(points: pl.DataFrame) -> pl.DataFrame:
+    """One contact point per (debtor, channel): preferred, verified, most trusted."""
+    usable, rows = _best_rows(points)
+    return pl.concat(
+        usable[first["_row"]].select("debtor_id", pl.lit(channel).alias("channel"), *_POINT_COLUMNS)
+        for channel, first in rows.items()
+    )
+
+
+def with_best_points(steps: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame:
+    """``steps`` (on the channels of :data:`KINDS`) with their best point's columns.
+
+    The same as a left join of :func:`best_points` on debtor and channel, but only the
+    chosen rows of the points are copied: the steps look up each debtor's best row per
+    channel (an integer join), and those rows are gathered once.
+    """
+    usable, rows = _best_rows(points)
+    wide: pl.DataFrame | None = None
+    for channel, first in rows.items():
+        part = first.rename({"_row": f"_row_{channel}"})
+        wide = part if wide is None else wide.join(part, on="debtor_id", how="full", coalesce=True)
+    assert wide is not None
+    found = attach(steps.select("debtor_id", "channel"), wide, "debtor_id")
+    row = pl.coalesce([pl.when(pl.col("channel") == ch).then(pl.col(f"_row_{ch}")) for ch in KINDS])
+    chosen = usable.select(*_POINT_COLUMNS)[found.select(row.alias("_row")).to_series()]
+    return steps.hstack(chosen.get_columns())
 
 
 def jurisdictions(known: frozenset[str], column: str = "jurisdiction") -> pl.Expr:
@@ -132,14 +165,33 @@ def _start(as_of: date, zone: str) -> datetime:
     return pl.Series([start]).dt.replace_time_zone(zone).dt.convert_time_zone("UTC")[0]  # type: ignore[no-any-return]
 
 
+def per_distinct(frame: pl.DataFrame, columns: list[str], expr: pl.Expr) -> pl.Series:
+    """``frame.select(expr)``, computed once per distinct value of ``columns``.
+
+    A plan's contacts repeat a few jurisdictions and zone lists hundreds of thousands
+    of times: tall frames compute the list expressions on the distinct values and look
+    them up; a few rows (one account's contacts) compute them directly.
+    """
+    name = expr.meta.output_name()
+    if frame.height <= _FEW:
+        return frame.select(expr).to_series()
+    keys = frame.select(columns)
+    table = keys.unique().with_columns(expr)
+    found = keys.join(table, on=columns, how="left", nulls_equal=True, maintain_order="left")
+    return found.get_column(name)
+
+
+_FEW = 64
+
+
 def contacts_frame(steps: pl.DataFrame, as_of: date, known: frozenset[str]) -> pl.DataFrame:
     """The engine's contacts schema, one row per contact step (``steps`` has ``to``)."""
     zones = pl.concat_list(pl.col("time_zones"), pl.col("point_zones")).list.unique()
     frame = steps.with_columns(
-        zones.alias("zones"),
+        per_distinct(steps, ["time_zones", "point_zones"], zones.alias("zones")),
         pl.col("debtor_id").cast(pl.Int64).alias("person"),
         pl.col("account_id").cast(pl.String).alias("debt"),
-        jurisdictions(known),
+        per_distinct(steps, ["jurisdiction"], jurisdictions(known)),
     )
     frame = frame.with_columns(proposed_instants(frame, as_of))
     consents = pl.col("consents").list.eval(
@@ -176,8 +228,8 @@ def contacts_frame(steps: pl.DataFrame, as_of: date, known: frozenset[str]) -> p
     ).with_columns(pl.col(n).cast(t) for n, t in CONTACTS.items() if n != "person")  # fmt: skip
 
 
-def history_frame(history: pl.DataFrame) -> pl.DataFrame:
-    """Interactions as the engine's history schema."""
+def history_frame(history: FrameT) -> FrameT:
+    """Interactions as the engine's history schema (lazy in, lazy out)."""
     return history.select(
         pl.col("debtor_id").cast(pl.Int64).alias("person"),
         pl.col("occurred_at").alias("at"),

@@ -14,12 +14,13 @@ validation notice that come along with the features (``HISTORY_FACTS``).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import polars as pl
 
 from arrears.core.aging import DPD_SCHEME, M_SCHEME
 from arrears.core.currency import CURRENCIES
+from arrears.planner.joins import attach
 from arrears.strategy.features import MAJOR, SCHEMA, bucket_expr
 
 MESSAGE_CHANNELS = ("sms", "email", "letter")
@@ -49,7 +50,7 @@ def money_and_age(accounts: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """Balances, days past due, buckets and lifecycle flags."""
     dpd = (pl.lit(as_of) - pl.col("due_on")).dt.total_days().cast(pl.Int32)
     return (
-        accounts.join(_scale(), on="currency", how="left")
+        attach(accounts, _scale(), "currency")
         .with_columns(
             (pl.col("principal_minor") + pl.col("interest_minor") + pl.col("fees_minor")
              + pl.col("costs_minor")).alias("balance_minor"),
@@ -91,7 +92,7 @@ def contactability(accounts: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame
         .collect()
     )
     columns = ["has_mobile", "has_phone", "has_email", "has_address"]
-    return accounts.join(flags, on="debtor_id", how="left").with_columns(
+    return attach(accounts, flags, "debtor_id").with_columns(
         pl.col(c).fill_null(False) for c in columns
     )
 
@@ -100,7 +101,6 @@ def contactability(accounts: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame
 # ``history_facts``) and shared: features read the recency and outcome columns, the
 # planner's compliance step reads ``first_contact_at`` and ``validation_sent_at``.
 HISTORY_FACTS = ("first_contact_at", "validation_sent_at")
-_CALL = (pl.col("direction") == "out") & pl.col("channel").is_in(CALL_CHANNELS)
 
 
 def history_facts(history: pl.DataFrame, as_of: date) -> pl.DataFrame:
@@ -114,37 +114,65 @@ def history_facts(history: pl.DataFrame, as_of: date) -> pl.DataFrame:
     one group-by of simple conditional maxima over it, run by Polars' streaming
     engine, costs a fraction of a group-by and a join per feature. The two facts
     that depend on another aggregate (unanswered calls after the last conversation,
-    the outcome of the latest call) take a second pass over the calls only.
+    the outcome of the latest call) take a second pass over the calls only. Each
+    event's facts (:func:`_event_flags`) are tested once, as booleans, and both
+    passes are one query.
     """
-    events = history.lazy().with_row_index("_row")
-    per = events.group_by("account_id").agg(**_latest_instants(as_of)).collect()
-    calls = _call_facts(events, per.lazy()).collect()
-    facts = per.join(calls, on="account_id", how="left")
+    events = (
+        history.lazy()
+        .select("account_id", "occurred_at", **_event_flags())
+        .with_row_index("_row")
+        .cache()
+    )
+    per = events.group_by("account_id").agg(**_latest_instants(as_of)).cache()
+    facts = per.join(_call_facts(events, per), on="account_id", how="left").collect()
     outcome = history["outcome"].gather(facts["_last_call_row"]).alias("last_call_outcome")
     return _recency(facts.with_columns(outcome), as_of)
 
 
+def _event_flags() -> dict[str, pl.Expr]:
+    """What the per-account facts test of each past event, computed once per event."""
+    channel = pl.col("channel")
+    return {
+        "_out": pl.col("direction") == "out",
+        "_in": pl.col("direction") == "in",
+        **{f"_{ch}": channel == ch for ch in MESSAGE_CHANNELS},
+        "_message": channel.is_in(MESSAGE_CHANNELS),
+        "_call": channel.is_in(CALL_CHANNELS),
+        "_talk": pl.col("outcome") == "conversation",
+        "_unanswered": pl.col("outcome").is_in(UNANSWERED),
+        "_notice": pl.col("template") == VALIDATION_NOTICE,
+    }
+
+
+_OUT = pl.col("_out")
+_CALL = _OUT & pl.col("_call")
+
+
 def _latest_instants(as_of: date) -> dict[str, pl.Expr]:
-    """Conditional minima and maxima of ``occurred_at`` per account (one streaming group-by)."""
+    """Conditional minima and maxima of ``occurred_at`` per account (one streaming group-by).
+
+    ``at.filter(condition).max()`` rather than ``when(condition).then(at).max()``: the
+    same value (nulls are skipped either way) for less work on the tallest input.
+    """
     at = pl.col("occurred_at")
-    out = pl.col("direction") == "out"
-    week = at.dt.date() >= pl.lit(as_of - SEVEN_DAYS)
+    # The UTC date of an instant is on or after D exactly when the instant is at or after
+    # D's midnight UTC: compare instants instead of converting every one to a date.
+    week = at >= pl.lit(datetime.combine(as_of - SEVEN_DAYS, time(0), tzinfo=UTC))
 
     def latest(when: pl.Expr) -> pl.Expr:
-        return pl.when(when).then(at).max()
+        return at.filter(when).max()
 
     return {
-        "_last_out": latest(out),
-        "contacts_7d": (out & week).sum().cast(pl.Int32),
-        "_last_conv": latest(pl.col("outcome") == "conversation"),
-        **{f"_last_{ch}": latest(out & (pl.col("channel") == ch)) for ch in MESSAGE_CHANNELS},
-        "_last_msg": latest(out & pl.col("channel").is_in(MESSAGE_CHANNELS)),
-        "_last_in": latest(pl.col("direction") == "in"),
+        "_last_out": latest(_OUT),
+        "contacts_7d": (_OUT & week).sum().cast(pl.Int32),
+        "_last_conv": latest(pl.col("_talk")),
+        **{f"_last_{ch}": latest(_OUT & pl.col(f"_{ch}")) for ch in MESSAGE_CHANNELS},
+        "_last_msg": latest(_OUT & pl.col("_message")),
+        "_last_in": latest(pl.col("_in")),
         "_last_call": latest(_CALL),
-        "first_contact_at": pl.when(out).then(at).min(),
-        "validation_sent_at": pl.when(out & (pl.col("template") == VALIDATION_NOTICE))
-        .then(at)
-        .min(),
+        "first_contact_at": at.filter(_OUT).min(),
+        "validation_sent_at": at.filter(_OUT & pl.col("_notice")).min(),
     }
 
 
@@ -159,7 +187,7 @@ def _call_facts(events: pl.LazyFrame, per: pl.LazyFrame) -> pl.LazyFrame:
         per.select("account_id", "_last_conv", "_last_call"), on="account_id"
     )
     since_talk = pl.col("_last_conv").is_null() | (at > pl.col("_last_conv"))
-    unanswered = since_talk & pl.col("outcome").is_in(UNANSWERED)
+    unanswered = since_talk & pl.col("_unanswered")
     return calls.group_by("account_id").agg(
         unanswered.sum().cast(pl.Int32).alias("unanswered_calls"),
         pl.when(at == pl.col("_last_call")).then(pl.col("_row")).max().alias("_last_call_row"),
@@ -192,7 +220,7 @@ def _recency(facts: pl.DataFrame, as_of: date) -> pl.DataFrame:
 
 def activity(accounts: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
     """Recency and outcomes of contacts, per account (``facts`` from :func:`history_facts`)."""
-    return accounts.join(facts, on="account_id", how="left").with_columns(
+    return attach(accounts, facts, "account_id").with_columns(
         pl.col("unanswered_calls").fill_null(0),
         pl.col("contacts_7d").fill_null(0),
         pl.col("replied_since_last_message").fill_null(False),
@@ -212,13 +240,10 @@ def segment_progress(frame: pl.DataFrame, done: pl.DataFrame, as_of: date) -> pl
         pl.struct(pl.col("step"), days_ago.alias("days_ago")).alias("steps_last_done"),
     )
     empty_last = pl.lit([], dtype=SCHEMA["steps_last_done"])
-    return (
-        frame.drop("steps_done", "steps_last_done", strict=False)
-        .join(steps, on="account_id", how="left")
-        .with_columns(
-            pl.col("steps_done").fill_null(pl.lit([], dtype=pl.List(pl.String))),
-            pl.col("steps_last_done").fill_null(empty_last),
-        )
+    kept = frame.drop("steps_done", "steps_last_done", strict=False)
+    return attach(kept, steps, "account_id").with_columns(
+        pl.col("steps_done").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        pl.col("steps_last_done").fill_null(empty_last),
     )
 
 
@@ -242,11 +267,9 @@ def strategy_state(
     planned = done.filter(pl.col("template") == VALIDATION_NOTICE).select("account_id").unique()
     planned = planned.with_columns(pl.lit(True).alias("_planned"))
     current = accounts.with_columns(pl.col("current_segment").alias("segment"))
+    progress = segment_progress(current, done, as_of).drop("segment")
     return (
-        segment_progress(current, done, as_of)
-        .drop("segment")
-        .join(planned, on="account_id", how="left")
-        .join(invoices, on="account_id", how="left")
+        attach(attach(progress, planned, "account_id"), invoices, "account_id")
         .with_columns(
             (
                 pl.col("validation_sent_at").is_not_null() | pl.col("_planned").fill_null(False)
@@ -267,7 +290,7 @@ def arrangements(frame: pl.DataFrame, resolution: pl.DataFrame | None) -> pl.Dat
             pl.lit(0, dtype=pl.Int32).alias("missed_instalments"),
         )
     return (
-        frame.join(resolution, on="account_id", how="left")
+        attach(frame, resolution, "account_id")
         .with_columns(
             pl.col("broken_promises").fill_null(0).cast(pl.Int32),
             pl.col("missed_instalments").fill_null(0).cast(pl.Int32),

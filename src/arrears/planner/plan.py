@@ -24,11 +24,12 @@ from arrears.planner.allocation import Method, decide
 from arrears.planner.contacts import (
     CONTACT_CHANNELS,
     STEP_FACTS,
-    best_points,
     contacts_frame,
     history_frame,
+    with_best_points,
 )
 from arrears.planner.features import HISTORY_FACTS, segment_progress, validation_notices
+from arrears.planner.joins import attach
 from arrears.planner.value import (
     Priority,
     ValueModel,
@@ -94,7 +95,7 @@ def plan_partition(
         features = with_scores(features, params.scores)
     assigned = _assign(features, done, strategies, as_of)
     steps = todays_steps(assigned.lazy(), strategies).collect()
-    steps = steps.join(_step_facts(assigned, steps, params), on="account_id", how="left")
+    steps = attach(steps, _step_facts(assigned, steps, params), "account_id")
     stopped, due = _split_stopped(steps)
     due = _one_per_channel(_with_value(due, params))
     quiet, due = due.filter(pl.col("quiet")), due.filter(~pl.col("quiet"))
@@ -151,8 +152,23 @@ def _assign(
 def _one_per_channel(due: pl.DataFrame) -> pl.DataFrame:
     """At most one action per account and channel a day: the highest step priority wins."""
     # Polars sorts stably: among equal priorities the step listed first stays first.
-    ordered = due.sort(["account_id", "step_priority"], descending=[False, True])
-    return ordered.filter(pl.struct("account_id", "channel").is_first_distinct())
+    # ``todays_steps`` already gives them in this order: then the sort is skipped.
+    ordered = (
+        due
+        if _in_step_order(due)
+        else due.sort(["account_id", "step_priority"], descending=[False, True])
+    )
+    return ordered.unique(["account_id", "channel"], keep="first", maintain_order=True)
+
+
+def _in_step_order(due: pl.DataFrame) -> bool:
+    """Rows already by account (ascending), then step priority (descending), none null."""
+    if due.height < 2:
+        return False
+    account, priority = pl.col("account_id"), pl.col("step_priority")
+    step = (account.diff() > 0) | ((account.diff() == 0) & (priority.diff() <= 0))
+    known = account.is_not_null().all() & priority.is_not_null().all()
+    return bool(due.select(step.slice(1).all() & known).item())
 
 
 def _quiet(rows: pl.DataFrame) -> pl.DataFrame:
@@ -202,7 +218,7 @@ def _with_value(due: pl.DataFrame, params: PlanParams) -> pl.DataFrame:
 def _attach_points(due: pl.DataFrame, points: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Contact steps with their best contact point (``to`` null: none usable), and the rest."""
     contact = due.filter(pl.col("channel").is_in(CONTACT_CHANNELS))
-    contact = contact.join(best_points(points), on=["debtor_id", "channel"], how="left")
+    contact = with_best_points(contact, points)
     return contact, due.filter(~pl.col("channel").is_in(CONTACT_CHANNELS))
 
 
@@ -240,15 +256,16 @@ def _with_history_facts(steps: pl.DataFrame, history: pl.DataFrame) -> pl.DataFr
     )
 
 
-def _of_debtors(history: pl.DataFrame, steps: pl.DataFrame) -> pl.DataFrame:
+def _of_debtors(history: pl.DataFrame, steps: pl.DataFrame) -> pl.LazyFrame:
     """The history of the debtors who have a proposed contact.
 
     The engine reads history only through joins on the contact's person, so the
     other debtors' rows cannot change a verdict; dropping them first saves
     converting them to the engine's schema (on the benchmark's synthetic partitions,
-    three quarters of the history).
+    three quarters of the history). Lazy: the engine collects it with its conversion.
     """
-    return history.join(steps.select("debtor_id").unique(), on="debtor_id", how="semi")
+    people = steps.lazy().select("debtor_id").unique()
+    return history.lazy().join(people, on="debtor_id", how="semi")
 
 
 def finding_json(finding: dict[str, Any]) -> dict[str, Any]:
@@ -278,11 +295,9 @@ def _judge(
     findings = result.findings.group_by("contact_id").agg(
         pl.struct(*FINDING_FIELDS).alias("findings")
     )
-    judged = (
-        steps.join(contacts.select("contact_id", "now"), on="contact_id")
-        .join(result.decisions.select("contact_id", "verdict", "until", "rules"), on="contact_id")
-        .join(findings, on="contact_id", how="left")
-    )
+    judged = attach(steps, contacts.select("contact_id", "now"), "contact_id", how="inner")
+    decisions = result.decisions.select("contact_id", "verdict", "until", "rules")
+    judged = attach(attach(judged, decisions, "contact_id", how="inner"), findings, "contact_id")
     return _act_on_verdicts(judged, params)
 
 

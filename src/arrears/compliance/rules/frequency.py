@@ -66,9 +66,12 @@ def connected() -> pl.Expr:
     return pl.col("f_connected")
 
 
-def over_cap(rows: pl.DataFrame, cap: int, window_days: int) -> pl.DataFrame:
-    """Per (contact, zone): ``n`` counted events in the window and the first free date."""
-    inside = rows.filter(pl.col("lag") < window_days).select("contact_id", "zone", "h_date")
+def over_cap(inside: pl.DataFrame, cap: int, window_days: int) -> pl.DataFrame:
+    """Per (contact, zone): ``n`` counted events and the first free date.
+
+    ``inside`` has the counted events within the window (``contact_id``, ``zone``,
+    ``h_date``).
+    """
     counts = inside.group_by("contact_id", "zone").len("n").filter(pl.col("n") >= cap)
     if counts.is_empty():  # nobody is over the cap (one account: the common case)
         return counts.with_columns(pl.lit(None, pl.Date()).alias("free"))
@@ -112,13 +115,18 @@ def counter_findings(
     if targets.is_empty():
         return stack([])
     needed = {"contact_id", "zone", "h_date", "lag", *counter.events.meta.root_names()}
-    rows = frames.recent.select(sorted(needed)).filter(counter.events)
-    rows = rows.join(targets.select("contact_id"), on="contact_id", how="semi")
-    if rows.is_empty():
+    # One filter of the tallest frame: the counted events inside the window.
+    inside = (
+        frames.recent.select(sorted(needed))
+        .filter(counter.events & (pl.col("lag") < counter.window_days))
+        .select("contact_id", "zone", "h_date")
+        .join(targets.select("contact_id"), on="contact_id", how="semi")
+    )
+    if inside.is_empty():
         return stack([])
     if exempt is not None and exempt.days is not None and not exempt.days.is_empty():
-        rows = rows.join(exempt.days, on=["contact_id", "h_date"], how="anti")
-    per = over_cap(rows, counter.cap, counter.window_days)
+        inside = inside.join(exempt.days, on=["contact_id", "h_date"], how="anti")
+    per = over_cap(inside, counter.cap, counter.window_days)
     if exempt is not None and exempt.zones is not None and not exempt.zones.is_empty():
         per = per.join(exempt.zones, on=["contact_id", "zone"], how="anti")
     if per.is_empty():
