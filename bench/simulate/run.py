@@ -1,7 +1,8 @@
 """Targets of the decisions (issue 8 §4): value priority vs the shipped rules, in the simulator.
 
     .venv/bin/python bench/simulate/run.py [--accounts 5000] [--days 60] [--seeds 1,2,3]
-        [--capacity 300] [--train-days 60] [--allocation highs|greedy]
+        [--capacity 300] [--train-days 60] [--warmup 30] [--baseline]
+        [--allocation highs|greedy] [--report] [--merge a.json,b.json]
 
 Same portfolio, same call capacity, several seeds. For every seed the demo
 portfolio is generated and loaded once, then played twice through the real
@@ -16,8 +17,16 @@ scores its portfolio every morning (``score_portfolio``), and the plan reads
 the scores from the store. ``--model simulator`` uses the simulator's own
 lighter model instead (``sim.simulator.propensity``).
 
+With ``--warmup N`` (default 30) every seed's portfolio is first played N
+days with the shipped rules, once, and both policies start from where that
+left the store and the debtors (the same warm-up for both: the model scores
+debtors with a past consistent with their traits). ``--baseline`` adds a third
+arm that contacts nobody, on the same portfolio and dice: what the debtors
+pay anyway, so that what each policy's spending *added* can be told apart.
+
 Reported per seed and as mean ± standard deviation over seeds, with a 95 %
-confidence interval (Student's t over seeds) of the per-seed change: recovered
+confidence interval (Student's t over seeds) of the per-seed (paired) change,
+for the whole portfolio and apart for the B2B client and the rest: recovered
 per unit of cost (both converted to the report currency with the simulation
 file's fixed rates), recovered, cost, contacts per debtor, complaints,
 compliance violations (every contact judged at its instant; must be 0), and
@@ -28,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import multiprocessing
 import pickle
 import statistics
@@ -65,10 +75,14 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--seeds", default="1,2,3")
     parser.add_argument("--capacity", type=int, default=300)
     parser.add_argument("--train-days", type=int, default=60)
+    parser.add_argument("--warmup", type=int, default=30, help="Common warm-up days (rules).")
+    parser.add_argument("--baseline", action="store_true", help="Add a no-contact arm.")
     parser.add_argument("--allocation", default="highs", choices=["highs", "greedy"])
     parser.add_argument("--workers", type=int, default=2, help="Seeds run in parallel.")
     parser.add_argument("--model", default="registry", choices=["registry", "simulator"])
     parser.add_argument("--report", action="store_true", help="Print the saved results again.")
+    parser.add_argument("--merge", default="", help="Results files (a,b) of batches of seeds "
+                        "to report as one (written to results-merged.json).")  # fmt: skip
     return parser.parse_args()
 
 
@@ -98,10 +112,13 @@ def _scorer(model: Model) -> Scorer:
 def _one_seed(args: argparse.Namespace, model: Model, seed: int) -> dict[str, dict[str, Any]]:
     """Both policies on the portfolio of ``seed`` (in a worker process)."""
     config, shipped = _config(args), load_strategies(CONFIG / "strategies")
-    policies = [Policy("rules", shipped, "rules", args.capacity),
-                Policy("value", shipped, "value", args.capacity, allocation=args.allocation,
-                       scorer=_scorer(model))]  # fmt: skip
-    results = compare(config, policies, seed=seed, work_dir=OUT, progress=_progress)
+    rules = Policy("rules", shipped, "rules", args.capacity)
+    policies = [rules, Policy("value", shipped, "value", args.capacity,
+                              allocation=args.allocation, scorer=_scorer(model))]  # fmt: skip
+    if args.baseline:
+        policies.append(Policy("none", [], "rules", 0))
+    results = compare(config, policies, seed=seed, work_dir=OUT, progress=_progress,
+                      warmup=args.warmup, warmup_policy=rules)  # fmt: skip
     run = {r.policy: r.summary(config.params.rates) for r in results}
     _seed_line(seed, run)
     return run
@@ -140,6 +157,9 @@ def main() -> None:
     if args.report:
         print(_markdown(json.loads((OUT / "results.json").read_text())))
         return
+    if args.merge:
+        _merge([Path(name) for name in args.merge.split(",")])
+        return
     seeds = [int(s) for s in args.seeds.split(",")]
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -157,12 +177,54 @@ def main() -> None:
     print(_markdown(report))
 
 
+B2B = "b2b-receivables"  # the client whose few large balances decide a run
+
+
+def _group(summary: dict[str, Any], group: str) -> tuple[float, float]:
+    """Recovered and cost (report currency, minor units) of a group of clients."""
+    if group == "all":
+        return float(summary["recovered_minor"]), float(summary["cost_minor"])
+    rows = [v for c, v in summary["by_client"].items() if (c == B2B) == (group == "b2b")]
+    return (float(sum(r["recovered_minor"] for r in rows)),
+            float(sum(r["cost_minor"] for r in rows)))  # fmt: skip
+
+
+def _change(run: dict[str, dict[str, Any]], group: str) -> float:
+    """Per cent change, value vs rules, of recovered per unit of cost in ``group``."""
+    (rr, rc), (vr, vc) = _group(run["rules"], group), _group(run["value"], group)
+    return 100 * ((vr / vc) / (rr / rc) - 1)
+
+
+def _added(run: dict[str, dict[str, Any]], policy: str, group: str) -> float:
+    """What ``policy``'s spending added over the no-contact arm, per unit of its cost."""
+    (r, c), (base, _) = _group(run[policy], group), _group(run["none"], group)
+    return (r - base) / c
+
+
+GROUPS = ("all", "b2b", "rest")
+
+
+def _merge(files: list[Path]) -> None:
+    """Batches of seeds of the same settings, reported as one."""
+    reports = [json.loads(f.read_text()) for f in files]
+    first = reports[0]
+    keys = ("accounts", "days", "capacity", "warmup", "train_days", "allocation")
+    if any(r.get(k) != first.get(k) for r in reports for k in keys):
+        sys.exit("the batches were run with different settings")
+    meta = {k: first.get(k) for k in keys} | {"seeds": ",".join(r["seeds"] for r in reports)}
+    runs = [run for r in reports for run in r["runs"]]
+    report = _report(argparse.Namespace(**meta), runs, first.get("training_seconds", 0))
+    report["model"] = first.get("model")
+    (OUT / "results-merged.json").write_text(json.dumps(report, indent=2, default=str))
+    print(_markdown(report))
+
+
 def _seed_line(seed: int, run: dict[str, dict[str, Any]]) -> None:
     rules, value = run["rules"], run["value"]
-    change = 100 * (float(value["recovered_per_cost"]) / float(rules["recovered_per_cost"]) - 1)
+    changes = ", ".join(f"{g} {_change(run, g):+.1f} %" for g in GROUPS)
     print(
         f"seed {seed}: rules {rules['recovered_per_cost']:.1f}, value "
-        f"{value['recovered_per_cost']:.1f} ({change:+.1f} %), violations "
+        f"{value['recovered_per_cost']:.1f} ({changes}), violations "
         f"{rules['violations']}/{value['violations']}",
         file=sys.stderr,
         flush=True,
@@ -170,8 +232,14 @@ def _seed_line(seed: int, run: dict[str, dict[str, Any]]) -> None:
 
 
 def _stats(values: list[float]) -> dict[str, Any]:
-    """Mean, standard deviation, range and the 95 % interval of the mean (Student's t)."""
+    """Mean, standard deviation, range and the 95 % interval of the mean (Student's t).
+
+    Non-finite values are left out (the no-contact arm's recovered per cost is infinite
+    on a run where it cost nothing).
+    """
     from scipy.stats import t
+
+    values = [v for v in values if math.isfinite(v)] or [math.nan]
 
     sd = statistics.stdev(values) if len(values) > 1 else 0.0
     half = (
@@ -179,30 +247,37 @@ def _stats(values: list[float]) -> dict[str, Any]:
     )
     mean = statistics.fmean(values)
     return {"mean": mean, "sd": sd, "min": min(values), "max": max(values),
-            "ci95": [mean - half, mean + half]}  # fmt: skip
+            "ci95": [mean - half, mean + half], "n": len(values)}  # fmt: skip
 
 
 def _report(args: argparse.Namespace, runs: list[dict[str, dict[str, Any]]], trained: float
             ) -> dict[str, Any]:  # fmt: skip
-    change = [
-        100
-        * (float(r["value"]["recovered_per_cost"]) / float(r["rules"]["recovered_per_cost"]) - 1)
-        for r in runs
-    ]
     out: dict[str, Any] = {"machine": machine(), "accounts": args.accounts, "days": args.days,
                               "capacity": args.capacity, "seeds": args.seeds,
+                              "warmup": args.warmup, "train_days": args.train_days,
                               "allocation": args.allocation, "training_seconds": round(trained),
-                              "runs": runs, "change_percent": _stats(change)}  # fmt: skip
-    for policy in ("rules", "value"):
-        for key in (
-            "recovered_per_cost",
-            "recovered_minor",
-            "cost_minor",
-            "contacts_per_debtor",
-            "complaints",
-            "violations",
-            "seconds",
-        ):
+                              "runs": runs}  # fmt: skip
+    out["change_percent"] = _stats([_change(r, "all") for r in runs])
+    for group in GROUPS:
+        out[f"change_percent.{group}"] = _stats([_change(r, group) for r in runs])
+        if all("none" in r for r in runs):
+            for policy in ("rules", "value"):
+                out[f"added_per_cost.{policy}.{group}"] = _stats(
+                    [_added(r, policy, group) for r in runs]
+                )
+            base = [_added(r, "rules", group) for r in runs]
+            if all(b > 0 for b in base):  # B2B: often nothing added by either (paid anyway)
+                out[f"added_change_percent.{group}"] = _stats(
+                    [
+                        100 * (_added(r, "value", group) / b - 1)
+                        for r, b in zip(runs, base, strict=True)
+                    ]
+                )
+    for policy in ("rules", "value", "none"):
+        if not all(policy in r for r in runs):
+            continue
+        for key in ("recovered_per_cost", "recovered_minor", "cost_minor", "contacts_per_debtor",
+                    "conversations", "complaints", "violations", "seconds"):  # fmt: skip
             out[f"{policy}.{key}"] = _stats([float(r[policy][key]) for r in runs])
     return out
 
@@ -238,7 +313,9 @@ def _markdown(report: dict[str, Any]) -> str:
         "complaints | violations | run (s) |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for policy in ("rules", "value"):
+    for policy in ("rules", "value", "none"):
+        if f"{policy}.seconds" not in report:
+            continue
         cells = []
         for key, scale in (
             ("recovered_per_cost", 1),
@@ -250,15 +327,30 @@ def _markdown(report: dict[str, Any]) -> str:
             ("seconds", 1),
         ):
             s = report[f"{policy}.{key}"]
+            if policy == "none" and key == "recovered_per_cost":
+                cells.append("—")  # next to no cost (promise reminders, queued messages)
+                continue
             cells.append(f"{s['mean'] / scale:,.1f} ± {s['sd'] / scale:,.1f}")
         lines.append(f"| {policy} | " + " | ".join(cells) + " |")
-    c = report["change_percent"]
-    lo, hi = c["ci95"]
-    lines.append(
-        f"\nChange in recovered per unit of cost: {c['mean']:+.1f} % ± {c['sd']:.1f} "
-        f"(95 % CI {lo:+.1f} to {hi:+.1f}; min {c['min']:+.1f}, max {c['max']:+.1f}) "
-        f"over seeds {report['seeds']}"
-    )
+    lines.append("")
+    for group in GROUPS:
+        c = report.get(f"change_percent.{group}", report["change_percent"])
+        lo, hi = c["ci95"]
+        lines.append(
+            f"Change in recovered per unit of cost ({group}): {c['mean']:+.1f} % ± {c['sd']:.1f} "
+            f"(95 % CI {lo:+.1f} to {hi:+.1f}; min {c['min']:+.1f}, max {c['max']:+.1f})"
+        )
+        for policy in ("rules", "value"):
+            a = report.get(f"added_per_cost.{policy}.{group}")
+            if a:
+                lines.append(f"  added over no contact per unit of cost, {policy}: "
+                             f"{a['mean']:.1f} ± {a['sd']:.1f} (95 % CI {a['ci95'][0]:.1f} "
+                             f"to {a['ci95'][1]:.1f})")  # fmt: skip
+        d = report.get(f"added_change_percent.{group}")
+        if d:
+            lines.append(f"  change in added per unit of cost: {d['mean']:+.1f} % ± {d['sd']:.1f} "
+                         f"(95 % CI {d['ci95'][0]:+.1f} to {d['ci95'][1]:+.1f})")  # fmt: skip
+    lines.append(f"Seeds {report['seeds']}, warm-up {report.get('warmup', 0)} days")
     return "\n".join(lines)
 
 

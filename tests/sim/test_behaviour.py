@@ -142,3 +142,38 @@ def test_the_shipped_parameters_load_and_a_typo_names_its_line(tmp_path: Path) -
     bad.write_text(shipped.replace("promise_kept: 0.55", "promise_kept: 1.5"), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"reaction\.promise_kept"):
         load_params(bad)
+
+
+def test_a_call_at_a_better_hour_reaches_whoever_the_worse_hour_reached(
+    params: SimulationParams,
+) -> None:
+    """Common random numbers: a contact's dice depend on the day, not on the hour it is made."""
+    from datetime import UTC, datetime
+
+    import polars as pl
+
+    from arrears.sim.simulator.debtors import Debtors
+    from arrears.sim.simulator.metrics import Metrics
+
+    ids = np.arange(1, 3001)
+    traits = bh.draw_traits(ids, params, 3)
+    debtors = Debtors(uow_factory=None, params=params, traits=traits,  # type: ignore[arg-type]
+                      zones={int(d): "UTC" for d in ids}, policies=None,  # type: ignore[arg-type]
+                      seed=3, metrics=Metrics("x", 3, 1))  # fmt: skip
+    calls = pl.DataFrame({"account_id": ids, "debtor_id": ids})
+    tuesday = datetime(2026, 11, 24, tzinfo=UTC)
+    morning, peak = 8, 11  # the "day" type's peak is 11:00
+    early = debtors.answer(calls, 5, tuesday.replace(hour=morning))
+    best = debtors.answer(calls, 5, tuesday.replace(hour=peak))
+    day_type = traits.hour_type == list(params.debtors.hour_types).index("day")
+    reached_early = np.array([o in ("conversation", "third_party_answered") for o in early])
+    reached_best = np.array([o in ("conversation", "third_party_answered") for o in best])
+    # Every day-type debtor reached at 08:00 is reached at 11:00, and more besides.
+    assert np.all(reached_best[day_type & reached_early])
+    assert reached_best[day_type].sum() > reached_early[day_type].sum()
+
+
+def test_a_contacts_dice_are_keyed_by_account_and_channel_not_by_order() -> None:
+    keys = bh.contact_keys(np.array([5, 5, 6]), np.array(["sms", "email", "sms"]))
+    assert len(set(keys.tolist())) == 3
+    assert bh.contact_keys(np.array([6]), np.array(["sms"]))[0] == keys[2]

@@ -18,8 +18,10 @@ What they do, day by day (the simulator asks, this module answers):
 * live through **life events**: a job loss cuts ability, a windfall raises it;
 * **complain** more the more often and the less sociably they are contacted.
 
-Randomness is *counter-based*: every draw is a hash of (seed, debtor, day,
-purpose), not the next number of a shared stream. Two policies run on the same
+Randomness is *counter-based*: every draw is a hash of (seed, account, day,
+purpose), not the next number of a shared stream, and never of the hour or of a
+database id a policy could change (a promise's draw is keyed by its account and
+due day, a contact's by its account and channel). Two policies run on the same
 portfolio therefore meet the same debtors in the same moods (common random
 numbers), so a difference between them is the policy's, not the dice's.
 Everything here is pure numpy over arrays; amounts are integer minor units.
@@ -55,6 +57,21 @@ def uniforms(seed: int, ids: np.ndarray, day: int, purpose: int) -> np.ndarray:
         salt = np.uint64((seed * 1_000_003 + day * 7_919 + purpose * 104_729) & 0xFFFFFFFFFFFF)
         x = _mix(_mix(key + salt) ^ np.uint64(0x9E3779B97F4A7C15) * np.uint64(purpose + 1))
     return (x >> np.uint64(11)).astype(np.float64) / float(1 << 53)
+
+
+CHANNEL_CODE = {"call": 0, "sms": 1, "email": 2, "letter": 3, "visit": 4}
+
+
+def contact_keys(account_ids: np.ndarray, channels: np.ndarray) -> np.ndarray:
+    """One key per (account, channel): a contact's dice do not depend on its hour.
+
+    The same account contacted by the same channel on the same day meets the same
+    draw (read or not, reply or not, complaint or not) whichever policy sent it and
+    at whatever hour: common random numbers across policies; the hour still changes
+    the *chance* the draw is compared with.
+    """
+    codes = np.array([CHANNEL_CODE.get(str(c), 7) for c in channels], dtype=np.int64)
+    return np.asarray(account_ids, dtype=np.int64) * 8 + codes
 
 
 @dataclass

@@ -55,6 +55,7 @@ class Debtors:
         self.zones, self.policies, self.seed, self.metrics = zones, policies, seed, metrics
         self.recent: dict[int, list[int]] = defaultdict(list)  # debtor -> contact day numbers
         self.promises: dict[int, tuple[bool, date]] = {}  # promise id -> (keeps, pays on)
+        self.client_of: dict[int, str] = {}  # account -> client code (for the report's split)
 
     # contacts --------------------------------------------------------------------------
 
@@ -70,33 +71,37 @@ class Debtors:
         recent = np.array([sum(1 for x in self.recent[d] if x > k - 7) for d in debtors])
         channels = contacts["channel"].to_numpy()
         chance = bh.complaint_chance(channels, recent, hours, self.params)
-        u = bh.uniforms(self.seed, contacts["account_id"].to_numpy(), k, 50 + now.hour)
+        u = bh.uniforms(
+            self.seed, bh.contact_keys(contacts["account_id"].to_numpy(), channels), k, 50
+        )
         self.metrics.complaints += int((u < chance).sum())
-        for debtor, channel, currency, outcome in contacts.select(
-            "debtor_id", "channel", "currency", "outcome"
+        for account, debtor, channel, currency, outcome in contacts.select(
+            "account_id", "debtor_id", "channel", "currency", "outcome"
         ).iter_rows():
             self.recent[debtor].append(k)
             self.metrics.contacts[channel] += 1
             talk = outcome == "conversation"
-            self.metrics.cost[currency] += self.params.cost(currency, channel, talk)
+            cost = self.params.cost(currency, channel, talk)
+            self.metrics.cost[currency] += cost
+            self.metrics.cost_by[(self.client_of.get(account, "?"), currency)] += cost
 
     def read_messages(self, contacts: pl.DataFrame, k: int, now: datetime) -> None:
         """Messages read remind; a few get a reply (through the real inbound path)."""
         messages = contacts.filter(pl.col("channel").is_in(["sms", "email", "letter"]))
         if messages.is_empty():
             return
-        ids = messages["account_id"].to_numpy()
         pos = self.traits.index(messages["debtor_id"].to_numpy())
         channels = messages["channel"].to_list()
+        keys = bh.contact_keys(messages["account_id"].to_numpy(), np.asarray(channels))
         chan = self.params.channels
         read_p = np.array([getattr(chan, c).read for c in channels])
         reply_p = np.array([getattr(chan, c).reply for c in channels])
-        read = bh.uniforms(self.seed, ids, k, 60 + now.hour) < read_p
-        replies = read & (bh.uniforms(self.seed, ids, k, 90 + now.hour) < reply_p)
+        read = bh.uniforms(self.seed, keys, k, 60) < read_p
+        replies = read & (bh.uniforms(self.seed, keys, k, 90) < reply_p)
         for channel in ("sms", "email", "letter"):
             mask = read & (np.asarray(channels) == channel)
             bh.remind(self.traits, pos[mask], channel, k, self.params)
-        kinds = bh.reply_kinds(bh.uniforms(self.seed, ids, k, 120 + now.hour), self.params)
+        kinds = bh.reply_kinds(bh.uniforms(self.seed, keys, k, 120), self.params)
         rows = messages.with_columns(pl.Series("kind", kinds)).filter(pl.Series(replies))
         for row in rows.iter_rows(named=True):
             self._reply(row, k, now + timedelta(minutes=40))
@@ -145,7 +150,7 @@ class Debtors:
         weekdays = np.array([t.weekday() for t in local])
         p = bh.p_answer(self.traits, pos, hours, weekdays, self.params)
         ids = calls["account_id"].to_numpy()
-        salt = 200 + now.hour
+        salt = 200  # the day's mood, whatever the hour: a better hour only adds answers (CRN)
         answered = bh.uniforms(self.seed, ids, k, salt) < p
         other = bh.uniforms(self.seed, ids, k, salt + 30) < self.params.channels.call.third_party
         voicemail = bh.uniforms(self.seed, ids, k, salt + 60) < self.params.channels.call.voicemail
@@ -164,7 +169,7 @@ class Debtors:
             return
         pos = self.traits.index(talks["debtor_id"].to_numpy())
         bh.remind(self.traits, pos, "call", k, self.params)
-        u = bh.uniforms(self.seed, talks["account_id"].to_numpy(), k, 300 + now.hour)
+        u = bh.uniforms(self.seed, talks["account_id"].to_numpy(), k, 300)
         ends = bh.conversation(u, self.traits.willingness[pos], self.params)
         at = now + timedelta(minutes=5)
         with self.uow_factory() as uow:
@@ -221,6 +226,7 @@ class Debtors:
             return
         record_payment(uow=uow, account=account, payment=payment, at=at, actor=ACTOR)
         self.metrics.recovered[account.currency] += amount
+        self.metrics.recovered_by[(self.client_of.get(account_id, "?"), account.currency)] += amount
         self.metrics.payments += 1
         self.metrics.payers.add(account_id)
         self.metrics.ledger.append((account_id, day, amount))
@@ -263,9 +269,13 @@ class Debtors:
         for promise in uow.resolution.pending_promises():
             if promise.id not in self.promises:
                 pos = self.traits.index([promise.debtor_id])
-                u = bh.uniforms(self.seed, np.array([promise.id]), 0, 600)
+                # Keyed by the account and the promised day, not the promise's row id: ids
+                # differ between policies as soon as promises are taken in another order,
+                # and the same promise must meet the same dice in every arm (CRN).
+                key, due = np.array([promise.account_id]), promise.due_on.toordinal()
+                u = bh.uniforms(self.seed, key, due, 600)
                 keeps = bool(bh.keeps_promise(u, self.traits.willingness[pos], self.params)[0])
-                early = int(bh.uniforms(self.seed, np.array([promise.id]), 0, 601)[0] * 3)
+                early = int(bh.uniforms(self.seed, key, due, 601)[0] * 3)
                 self.promises[promise.id] = (keeps, max(day, promise.due_on - timedelta(early)))
             keeps, pays_on = self.promises[promise.id]
             if keeps and pays_on == day:

@@ -25,6 +25,9 @@ class Metrics:
     debtors: int = 0
     recovered: Counter[str] = field(default_factory=Counter)  # currency -> minor units
     cost: Counter[str] = field(default_factory=Counter)  # currency -> minor units
+    # (client code, currency) -> minor units: the report's split by client (B2B apart)
+    recovered_by: Counter[tuple[str, str]] = field(default_factory=Counter)
+    cost_by: Counter[tuple[str, str]] = field(default_factory=Counter)
     contacts: Counter[str] = field(default_factory=Counter)  # channel -> count
     outcomes: Counter[str] = field(default_factory=Counter)  # call outcomes, replies, events
     payments: int = 0
@@ -61,4 +64,18 @@ class Metrics:
             "violations": self.audit.violations, "audited": self.audit.checked,
             "reviews": self.audit.reviews, "gate_blocked": self.gate_blocked,
             "seconds": round(self.seconds, 1),
+            "by_client": self.by_client(rates), "by_channel": dict(self.contacts),
         }  # fmt: skip
+
+    def by_client(self, rates: dict[str, Decimal]) -> dict[str, dict[str, int]]:
+        """Recovered and cost per client, in the report currency (the B2B book apart)."""
+        clients = sorted({c for c, _ in self.recovered_by} | {c for c, _ in self.cost_by})
+        out = {}
+        for client in clients:
+            recovered = Counter(
+                {cur: v for (c, cur), v in self.recovered_by.items() if c == client}
+            )
+            cost = Counter({cur: v for (c, cur), v in self.cost_by.items() if c == client})
+            out[client] = {"recovered_minor": self.in_report_currency(recovered, rates),
+                           "cost_minor": self.in_report_currency(cost, rates)}  # fmt: skip
+        return out

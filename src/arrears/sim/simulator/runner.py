@@ -9,10 +9,12 @@ the same seed: the same debtors, the same hidden traits, the same dice.
 
 from __future__ import annotations
 
+import copy
+import pickle
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -77,29 +79,56 @@ def zones_of(uow: UnitOfWork) -> tuple[pl.DataFrame, dict[int, str]]:
     return accounts, zones
 
 
+@dataclass
+class DebtorState:
+    """What the debtors carry from a warm-up into the compared period.
+
+    Their traits as the warm-up left them (job losses, windfalls, hardship,
+    reminders still working) and the days they were contacted (fatigue).
+    Promises need nothing: their dice are keyed by account and due day.
+    """
+
+    traits: bh.Traits
+    recent: dict[int, list[int]]
+
+
 def simulate(
     uow_factory: Callable[[], UnitOfWork], config: Config, policy: Policy, *, seed: int,
-    days: int | None = None, start: date | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    days: int | None = None, start: date | None = None, first: int = 0,
+    state: DebtorState | None = None, progress: Callable[[int, int], None] | None = None,
+    keep: Callable[[DebtorState], None] | None = None,
 ) -> Metrics:  # fmt: skip
-    """Run ``policy`` on the portfolio in the database behind ``uow_factory``."""
+    """Run ``policy`` on the portfolio in the database behind ``uow_factory``.
+
+    ``first``: the dice's number of the first day (the days already played since
+    the portfolio's start, e.g. by a warm-up), ``start`` defaulting to the
+    portfolio's start plus ``first``; ``state``: the debtors as the warm-up left
+    them; ``keep`` receives the debtors' state at the end.
+    """
     params = config.params
     with uow_factory() as uow:
         accounts, zones = zones_of(uow)
-    traits = bh.draw_traits(accounts["debtor_id"].to_numpy(), params, seed)
+    traits = state.traits if state else bh.draw_traits(accounts["debtor_id"].to_numpy(), params,
+                                                          seed)  # fmt: skip
     metrics = Metrics(policy=policy.name, seed=seed, days=days or params.days,
                       accounts=accounts.height, debtors=len(zones))  # fmt: skip
     debtors = Debtors(uow_factory=uow_factory, params=params, traits=traits, zones=zones,
                       policies=config.policies, seed=seed, metrics=metrics)  # fmt: skip
+    debtors.client_of = dict(accounts.select("account_id", "client").iter_rows())
+    if state:
+        debtors.recent.update({d: list(v) for d, v in state.recent.items()})
     setting = Setting(uow_factory=uow_factory, rulebooks=config.rulebooks,
                       catalogue=config.catalogue, policies=config.policies, debtors=debtors,
-                      metrics=metrics, start=start or params.start, days=days or params.days,
+                      metrics=metrics, start=start or params.start + timedelta(days=first),
+                      days=days or params.days, first=first,
                       debtor_of=dict(accounts.select("account_id", "debtor_id").iter_rows()),
                       currency_of=dict(accounts.select("account_id", "currency").iter_rows()),
                       )  # fmt: skip
     result = run(setting, policy, progress)
     with uow_factory() as uow:
         result.promises.update(_promise_counts(uow))
+    if keep:
+        keep(DebtorState(debtors.traits, dict(debtors.recent)))
     return result
 
 
@@ -115,9 +144,40 @@ def compare(
     config: Config, policies: list[Policy], *, seed: int, work_dir: Path,
     days: int | None = None, accounts: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    warmup: int = 0, warmup_policy: Policy | None = None,
 ) -> list[Metrics]:  # fmt: skip
-    """Every policy on a copy of the same portfolio (SQLite files under ``work_dir``)."""
+    """Every policy on a copy of the same portfolio (SQLite files under ``work_dir``).
+
+    With ``warmup`` days, the portfolio is first played with ``warmup_policy``
+    (by default the first policy) for that many days, once, and every policy
+    starts from where the warm-up left the store and the debtors: the models
+    have a past consistent with the debtors to learn from, and the compared
+    period is the same for every policy.
+    """
     work_dir.mkdir(parents=True, exist_ok=True)
+    template = _portfolio(config, seed=seed, work_dir=work_dir, accounts=accounts)
+    state = None
+    if warmup > 0:
+        template, state = _warmed(config, warmup_policy or policies[0], template, seed=seed,
+                                  days=warmup, progress=progress)  # fmt: skip
+    results = []
+    for policy in policies:
+        path = work_dir / f"run-{seed}-{policy.name}.db"
+        shutil.copyfile(template, path)
+        database = Database(f"sqlite:///{path}")
+        database.ensure_schema()  # a portfolio prepared before a newer migration catches up
+        step = (lambda d, n, name=policy.name: progress(name, d, n)) if progress else None
+        try:
+            run = simulate(database.uow, config, policy, seed=seed, days=days, first=warmup,
+                           state=copy_state(state), progress=step)  # fmt: skip
+            results.append(run)
+        finally:
+            database.dispose()
+    return results
+
+
+def _portfolio(config: Config, *, seed: int, work_dir: Path, accounts: int | None) -> Path:
+    """The prepared portfolio of ``seed`` (a SQLite file, made once)."""
     size = accounts or config.params.accounts
     template = work_dir / f"portfolio-{seed}-{size}-{config.params.start.isoformat()}.db"
     if not template.exists():
@@ -129,16 +189,36 @@ def compare(
                 accounts=accounts)  # fmt: skip
         database.dispose()
         partial.rename(template)
-    results = []
-    for policy in policies:
-        copy = work_dir / f"run-{seed}-{policy.name}.db"
-        shutil.copyfile(template, copy)
-        database = Database(f"sqlite:///{copy}")
-        database.ensure_schema()  # a portfolio prepared before a newer migration catches up
-        step = (lambda d, n, name=policy.name: progress(name, d, n)) if progress else None
+    return template
+
+
+def _warmed(
+    config: Config, policy: Policy, template: Path, *, seed: int, days: int,
+    progress: Callable[[str, int, int], None] | None,
+) -> tuple[Path, DebtorState]:  # fmt: skip
+    """The portfolio after ``days`` of ``policy`` (made once), and the debtors' state."""
+    # Made once per portfolio, length, policy and capacity (delete the file to play it again).
+    name = f"{template.stem}-warm{days}-{policy.name}-{policy.call_capacity}.db"
+    warm = template.with_name(name)
+    saved = warm.with_suffix(".state")
+    if not (warm.exists() and saved.exists()):
+        partial = warm.with_suffix(".partial")
+        shutil.copyfile(template, partial)
+        database = Database(f"sqlite:///{partial}")
+        database.ensure_schema()
+        kept: list[DebtorState] = []
+        step = (lambda d, n: progress("warm-up", d, n)) if progress else None
         try:
-            results.append(simulate(database.uow, config, policy, seed=seed, days=days,
-                                    progress=step))  # fmt: skip
+            simulate(database.uow, config, policy, seed=seed, days=days, progress=step,
+                     keep=kept.append)  # fmt: skip
         finally:
             database.dispose()
-    return results
+        saved.write_bytes(pickle.dumps(kept[0]))
+        partial.rename(warm)
+    state: DebtorState = pickle.loads(saved.read_bytes())
+    return warm, state
+
+
+def copy_state(state: DebtorState | None) -> DebtorState | None:
+    """A copy every policy may change on its own."""
+    return None if state is None else copy.deepcopy(state)

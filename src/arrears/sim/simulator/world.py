@@ -80,6 +80,7 @@ class Setting:
     metrics: Metrics
     start: date
     days: int
+    first: int = 0  # the dice's number of the first day (days since the portfolio's start)
     debtor_of: dict[int, int] = field(default_factory=dict)  # account -> debtor
     currency_of: dict[int, str] = field(default_factory=dict)  # account -> currency
     calls: dict[datetime, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
@@ -109,10 +110,10 @@ def run(setting: Setting, policy: Policy, progress: Callable[[int, int], None] |
     dispatcher = Dispatcher(setting.uow_factory, adapters, setting.catalogue, setting.rulebooks,
                             clock, DispatchSettings(worker=ACTOR, batch_size=1000))  # fmt: skip
     try:
-        for k in range(setting.days):
+        for k in range(setting.first, setting.first + setting.days):
             _day(setting, policy, dispatcher, clock, k)
             if progress:
-                progress(k + 1, setting.days)
+                progress(k + 1 - setting.first, setting.days)
     finally:
         dispatcher.close()
     setting.metrics.seconds = wall.perf_counter() - started
@@ -120,7 +121,7 @@ def run(setting: Setting, policy: Policy, progress: Callable[[int, int], None] |
 
 
 def _day(setting: Setting, policy: Policy, dispatcher: Dispatcher, clock: Clock, k: int) -> None:
-    day = setting.start + timedelta(days=k)
+    day = setting.start + timedelta(days=k - setting.first)
     base = midnight(day)
     clock.now = base + timedelta(minutes=5)
     with setting.uow_factory() as uow:
