@@ -1,15 +1,17 @@
 """Benchmark: import 1,000,000 canonical account rows (issue: Foundation §6).
 
-    .venv/bin/python bench/import/run.py [--rows 1000000] [--skip-postgres]
+    .venv/bin/python bench/import/run.py [--rows 1000000] [--skip-postgres] [--write]
 
 1. Generates the rows (``sim.portfolio.canonical_accounts_frame``) as a CSV.
 2. Imports them with ``arrears import accounts`` into an empty SQLite database,
    then imports the unchanged file again.
 3. Does the same on a PostgreSQL server started for the run on 127.0.0.1.
 
-Wall time and the peak RSS of the importing process tree (the CLI and its
-validation workers) are written to docs/benchmarks.md. Targets on 2 cores:
+Wall time and the peak RSS of the importing process tree (the CLI
+and its validation workers) are printed, with the load average; ``--write``
+puts them in docs/benchmarks.md (section ``import``). Targets on 2 cores:
 <= 60 s and <= 2 GiB for the first SQLite import, <= 30 s for the re-import.
+``measure.py`` profiles one import in-process (iterate on it with 100k rows).
 """
 
 from __future__ import annotations
@@ -56,8 +58,15 @@ def import_twice(url: str, path: Path) -> tuple[Run, Run]:
     cli(env, "db", "upgrade")
     cli(env, "clients", "add", "bench", "--name", "Benchmark client")
     first = cli(env, "import", "accounts", str(path), "--client", "bench")
+    print(f"first import: {first.seconds:.1f} s, load {load()}", flush=True)
     second = cli(env, "import", "accounts", str(path), "--client", "bench")
+    print(f"re-import: {second.seconds:.1f} s, load {load()}", flush=True)
     return first, second
+
+
+def load() -> str:
+    """The 1, 5 and 15 minute load averages: the machine is shared."""
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def summary_line(run: Run) -> str:
@@ -68,6 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     path, gen_seconds = generate(args.rows)
@@ -104,7 +114,8 @@ def main() -> None:
     lines += ["", "Targets (2 cores): first SQLite import <= 60 s and <= 2 GiB; re-import <= 30 s."]
     body = "\n".join(lines)
     print(body)
-    write_section("import", body)
+    if args.write:
+        write_section("import", body)
 
 
 if __name__ == "__main__":

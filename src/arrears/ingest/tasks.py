@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from arrears.errors import ArrearsError, NotFound
-from arrears.ingest.mapping import HeaderPlan, Mapping, load_mapping, plan_headers, value_of
+from arrears.ingest.mapping import HeaderPlan, Mapping, load_mapping, plan_headers
 from arrears.ingest.payments import apply_payments
 from arrears.ingest.readers import RawRow, TableReader, open_table
 from arrears.ingest.rejects import RejectWriter
@@ -228,13 +228,13 @@ def _prepare(
     Only the key of each row is read here; projecting, hashing and validating are
     left to :func:`screen_batch`, in a worker process when there are several.
     """
-    key_column = KEY_COLUMNS[kind]
+    key_of, invoice_of = _cell(plan, KEY_COLUMNS[kind]), _cell(plan, "invoice_no")
     batch = _Batch(raw={}, todo=[], problems={}, early=[], stored={})
     keys: list[str] = []
     for number, values in rows:
         batch.raw[number] = values
-        key = value_of(plan, values, key_column) or ""
-        if kind == "accounts" and key and not value_of(plan, values, "invoice_no"):
+        key = key_of(values) or ""
+        if kind == "accounts" and key and not invoice_of(values):
             if key in seen:
                 reason = f"account_ref repeats row {seen[key]}"
                 batch.early.append([Rejection(number, "account_ref", key, reason)])
@@ -250,6 +250,17 @@ def _prepare(
     else:
         batch.stored = ctx.uow.payments.known(ctx.client_id, keys)
     return batch
+
+
+def _cell(plan: HeaderPlan, name: str) -> Callable[[list[str | None]], str | None]:
+    """One canonical column of a raw row, as :func:`.mapping.value_of` gives it, with
+    the plan looked up once instead of for every row."""
+    index, constant = plan.columns.get(name), plan.constants.get(name)
+    if index is None:
+        return lambda values: constant
+    if constant is None:
+        return lambda values: values[index]
+    return lambda values: constant if values[index] is None else values[index]
 
 
 def _screen(
@@ -282,14 +293,15 @@ def _write(
             valid.append(result)
     counts = BatchCounts(unchanged=unchanged, rejected=len(batch.early))
     counts.rejected += sum(1 for r in results if isinstance(r, list))
-    if request.kind == "accounts":
-        counts.add(apply_accounts(ctx, _accounts(valid), cipher))
-    else:
-        written, refused = apply_payments(ctx, _payments(valid))
-        counts.add(written)
-        for row, problem in refused:
-            rejects.reject([problem], batch.raw[row.row])
-        counts.rejected += len(refused)
+    with ctx.uow.bulk.loading():
+        if request.kind == "accounts":
+            counts.add(apply_accounts(ctx, _accounts(valid), cipher))
+        else:
+            written, refused = apply_payments(ctx, _payments(valid))
+            counts.add(written)
+            for row, problem in refused:
+                rejects.reject([problem], batch.raw[row.row])
+            counts.rejected += len(refused)
     summary.counts.add(counts)
     if not request.dry_run:
         ctx.uow.commit()

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
 from phonenumbers import timezone as phone_timezone
 
@@ -107,7 +108,12 @@ def _read_phone(text: str, default_region: str | None) -> PhoneInfo:
     number_type = phonenumbers.number_type(number)
     if number_type == PhoneNumberType.UNKNOWN:
         raise FieldProblem("not a number in use in its numbering plan")
-    zones = phone_timezone.time_zones_for_number(number)
+    code = number.country_code or 0  # a parsed number always has one
+    if phonenumbers.is_number_type_geographical(number_type, code):
+        # time_zones_for_number would work out the number type a second time.
+        zones = phone_timezone.time_zones_for_geographical_number(number)
+    else:
+        zones = phone_timezone.time_zones_for_number(number)
     return PhoneInfo(
         e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
         line_type=_LINE_TYPES.get(number_type, "unknown"),
@@ -118,12 +124,44 @@ def _read_phone(text: str, default_region: str | None) -> PhoneInfo:
 
 def normalize_email(text: str) -> str:
     """The normalised address (domain lower-case); never asks DNS."""
+    cleaned = nfkc(text)
+    # Most addresses are plain ASCII: their local part is valid and normalised as it is
+    # written, and only the domain needs email-validator's rules, asked once per domain.
+    # Anything else (quotes, non-ASCII, special mailbox names, too long, a domain the
+    # rules refuse) is read by email-validator whole, for its exact reason.
+    simple = _SIMPLE_EMAIL.fullmatch(cleaned)
+    if simple is not None and len(cleaned) <= _MAX_SIMPLE_EMAIL:
+        local, domain = simple.group("local", "domain")
+        normalized = _email_domain(domain)
+        if normalized is not None and local.lower() not in CASE_INSENSITIVE_MAILBOX_NAMES:
+            return f"{local}@{normalized}"
+    return _full_email(cleaned)
+
+
+def _full_email(cleaned: str) -> str:
     try:
-        result = validate_email(nfkc(text), check_deliverability=False)
+        result = validate_email(cleaned, check_deliverability=False)
     except EmailNotValidError as exc:
         raise FieldProblem(str(exc)) from None
     local, _, domain = result.normalized.rpartition("@")
     return f"{local}@{domain.lower()}"
+
+
+# A dot-atom local part of the most common characters (a subset of what RFC 5322 and
+# email-validator accept) and an ASCII domain of dotted labels.
+_SIMPLE_EMAIL = re.compile(
+    r"(?P<local>[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*)@(?P<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+)
+_MAX_SIMPLE_EMAIL = 254  # email-validator's limit on a whole ASCII address
+
+
+@lru_cache(maxsize=1 << 12)
+def _email_domain(domain: str) -> str | None:
+    """The normalised domain (lower-case) when email-validator accepts it; None otherwise."""
+    try:
+        return _full_email(f"x@{domain}").rpartition("@")[2]
+    except FieldProblem:
+        return None
 
 
 _MULTI = re.compile(r"[;|；｜\r\n]+")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from arrears.core.identity import cn_id_check_digit, cn_id_problem
 from arrears.ingest.normalize.base import FieldProblem, clean_text, nfkc
@@ -67,10 +68,15 @@ def _cn_resident_id(number: str) -> str:
         except ValueError:
             raise FieldProblem("contains an impossible birth date") from None
         number = body + cn_id_check_digit(body)
-    problem = cn_id_problem(number)
+    problem = resident_id_problem(number)
     if problem is not None:
         raise FieldProblem(f"not a valid China resident id: {problem}")
     return number
+
+
+# cn_id_problem, remembered: the row validator asks again for the id it just
+# normalised, to read the birth date it encodes.
+resident_id_problem = lru_cache(maxsize=1 << 10)(cn_id_problem)
 
 
 def _us_ssn(number: str) -> str:

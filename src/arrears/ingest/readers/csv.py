@@ -23,7 +23,6 @@ import charset_normalizer
 from arrears.errors import ImportFileError
 from arrears.ingest import readers as _package
 from arrears.ingest.readers.base import RawRow, _BaseReader, _headers
-from arrears.ingest.readers.cells import _text
 
 _DELIMITERS = ",;\t|"
 
@@ -80,8 +79,9 @@ class CsvReader(_BaseReader):
 
     def _rows(self) -> Iterator[RawRow]:
         for number, cells in self._records():
-            values = [_text(cell) for cell in cells]
-            if any(value is not None for value in values):
+            # The csv module gives only strings: stripped, an empty one is None (cells._text).
+            values = [cell.strip() or None for cell in cells]
+            if any(values):
                 fitted = self._fit(number, values)
                 if _UNDECODED.search("\x00".join(cells)):
                     self.row_problems[number] = (

@@ -16,7 +16,7 @@ from datetime import date
 from typing import NamedTuple
 
 from arrears.compliance.places import zones_for_place
-from arrears.core.identity import cn_id_birth_date, cn_id_problem
+from arrears.core.identity import cn_id_birth_date
 from arrears.ingest import geo
 from arrears.ingest.mapping import Formats
 from arrears.ingest.normalize import (
@@ -30,6 +30,7 @@ from arrears.ingest.normalize import (
     normalize_phone,
     split_multi,
 )
+from arrears.ingest.normalize.identity import resident_id_problem
 from arrears.ingest.rows.fields import _amounts, _dates, _Fields, _present, _text
 from arrears.ingest.rows.model import AccountRow, ContactValue, Rejection, raw_row_hash
 
@@ -109,7 +110,7 @@ def _person(fields: _Fields, country: str | None, formats: Formats) -> _Person:
 
 def _birth_date_from_id(fields: _Fields, national_id: str, written: date | None) -> date | None:
     """A China resident id carries the birth date: fill it in, or check the one written."""
-    if len(national_id) != 18 or cn_id_problem(national_id) is not None:
+    if len(national_id) != 18 or resident_id_problem(national_id) is not None:
         return written
     encoded = cn_id_birth_date(national_id)
     if written is not None and written != encoded:
