@@ -67,27 +67,42 @@ def check_promise(
 ) -> None:
     """Raise InvalidInput naming the limit a promise breaks; return when it is acceptable."""
     if amount_minor <= 0:
-        raise InvalidInput(N_("a promise must be for a positive amount, got %(amount)s"),
-                           amount=amount_minor)
+        raise InvalidInput(
+            N_("a promise must be for a positive amount, got %(amount)s"), amount=amount_minor
+        )
     if amount_minor > balance_minor:
-        raise InvalidInput(N_("the promise (%(amount)s) is more than the balance (%(balance)s)"),
-                           amount=amount_minor, balance=balance_minor)
+        raise InvalidInput(
+            N_("the promise (%(amount)s) is more than the balance (%(balance)s)"),
+            amount=amount_minor,
+            balance=balance_minor,
+        )
     if due_on < as_of:
-        raise InvalidInput(N_("the promise date %(due)s is in the past (today is %(today)s)"),
-                           due=due_on.isoformat(), today=as_of.isoformat())
+        raise InvalidInput(
+            N_("the promise date %(due)s is in the past (today is %(today)s)"),
+            due=due_on.isoformat(),
+            today=as_of.isoformat(),
+        )
     latest = as_of + timedelta(days=limits.max_days_ahead)
     if due_on > latest:
         raise InvalidInput(
-            N_("max_days_ahead: a promise may be at most %(days)s days ahead (latest %(latest)s), "
-               "not %(due)s"),
-            days=limits.max_days_ahead, latest=latest.isoformat(), due=due_on.isoformat(),
+            N_(
+                "max_days_ahead: a promise may be at most %(days)s days ahead (latest %(latest)s), "
+                "not %(due)s"
+            ),
+            days=limits.max_days_ahead,
+            latest=latest.isoformat(),
+            due=due_on.isoformat(),
         )
     minimum = minimum_amount(balance_minor, limits)
     if amount_minor < minimum:
         raise InvalidInput(
-            N_("min_amount/min_percent: a promise must be at least %(minimum)s (the larger of "
-               "%(floor)s and %(percent)s of the balance, at most the balance), got %(amount)s"),
-            minimum=minimum, floor=limits.min_amount_minor, percent=f"{limits.min_percent:%}",
+            N_(
+                "min_amount/min_percent: a promise must be at least %(minimum)s (the larger of "
+                "%(floor)s and %(percent)s of the balance, at most the balance), got %(amount)s"
+            ),
+            minimum=minimum,
+            floor=limits.min_amount_minor,
+            percent=f"{limits.min_percent:%}",
             amount=amount_minor,
         )
 

@@ -135,8 +135,11 @@ def _check_opening(
     if reason not in REASONS:
         raise InvalidInput(f"reason '{reason}' is not one of {', '.join(REASONS)}")
     if details is not None and len(details) > MAX_DETAILS:
-        raise InvalidInput(N_("details: at most %(most)s characters (%(given)s given)"),
-                           most=MAX_DETAILS, given=len(details))
+        raise InvalidInput(
+            N_("details: at most %(most)s characters (%(given)s given)"),
+            most=MAX_DETAILS,
+            given=len(details),
+        )
     if len(documents) > MAX_DOCUMENTS:
         raise InvalidInput(f"at most {MAX_DOCUMENTS} documents per dispute ({len(documents)})")
     if any(d.status == "open" for d in uow.disputes.of_account(account.id)):

@@ -113,8 +113,11 @@ def _check_account(uow: UnitOfWork, account: AccountRecord) -> None:
     if uow.resolution.open_plan(account.id) is not None:
         raise Conflict(N_("account %(ref)s already has a running plan"), ref=account.account_ref)
     if account.status not in STARTS_PLAN:
-        raise Conflict(N_("account %(ref)s is %(status)s: no plan now"),
-                       ref=account.account_ref, status=account.status)
+        raise Conflict(
+            N_("account %(ref)s is %(status)s: no plan now"),
+            ref=account.account_ref,
+            status=account.status,
+        )
 
 
 def _checked_offer(
@@ -129,9 +132,11 @@ def _checked_offer(
         return PlanOffer(terms, schedule(terms))
     if terms.financed_minor + terms.down_payment_minor != balance:
         raise InvalidInput(
-            N_("the plan covers %(covered)s but the balance is %(balance)s: "
-               "ask for today's offers"),
-            covered=terms.financed_minor + terms.down_payment_minor, balance=balance,
+            N_(
+                "the plan covers %(covered)s but the balance is %(balance)s: ask for today's offers"
+            ),
+            covered=terms.financed_minor + terms.down_payment_minor,
+            balance=balance,
         )
     return custom_offer(balance_minor=balance, currency=account.currency, as_of=as_of,
                         rules=policy.plan_rules, count=terms.count, frequency=terms.frequency,

@@ -56,8 +56,11 @@ def take_promise(
     account is not in a state that takes promises (in a plan, disputed, ...).
     """
     if account.status not in TAKES_PROMISES:
-        raise Conflict(N_("account %(ref)s is %(status)s: no promise now"),
-                       ref=account.account_ref, status=account.status)
+        raise Conflict(
+            N_("account %(ref)s is %(status)s: no promise now"),
+            ref=account.account_ref,
+            status=account.status,
+        )
     check_promise(amount_minor=amount_minor, due_on=due_on, balance_minor=balance_minor(account),
                   as_of=at.date(), limits=policy.promise_limits)  # fmt: skip
     before = snapshot(account)

@@ -113,11 +113,15 @@ def _form(form: SettlementForm | str) -> SettlementForm:
 
 def _check_account(uow: UnitOfWork, account: AccountRecord) -> None:
     if account.status not in SETTLES:
-        raise Conflict(N_("account %(ref)s is %(status)s: nothing to settle"),
-                       ref=account.account_ref, status=account.status)
+        raise Conflict(
+            N_("account %(ref)s is %(status)s: nothing to settle"),
+            ref=account.account_ref,
+            status=account.status,
+        )
     if uow.resolution.open_settlement(account.id) is not None:
-        raise Conflict(N_("account %(ref)s already has an open settlement"),
-                       ref=account.account_ref)
+        raise Conflict(
+            N_("account %(ref)s already has an open settlement"), ref=account.account_ref
+        )
 
 
 def _accept(
