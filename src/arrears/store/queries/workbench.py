@@ -150,10 +150,15 @@ def worked_since(session: Session, account_ids: Sequence[int], since: datetime) 
     """Accounts with a call outcome recorded by a person since ``since``."""
     if not account_ids:
         return set()
+    query = _worked(since).where(InteractionRecord.account_id.in_(list(account_ids)))
+    return {int(x) for x in session.scalars(query.distinct())}
+
+
+def _worked(since: datetime) -> Any:
+    """The accounts with a call outcome recorded by a person since ``since`` (a sub-select)."""
     i = InteractionRecord
-    query = select(i.account_id).where(i.account_id.in_(list(account_ids)),
-                                       i.occurred_at >= since, i.user_id.is_not(None))  # fmt: skip
-    return {int(x) for x in session.scalars(query.distinct()) if x is not None}
+    return select(i.account_id).where(i.occurred_at >= since, i.user_id.is_not(None),
+                                      i.account_id.is_not(None))  # fmt: skip
 
 
 def next_candidates(
@@ -175,15 +180,13 @@ def next_candidates(
     LOCKED``: a second collector asking at the same moment skips the rows the
     first is deciding on instead of waiting for them or taking the same one.
     """
-    a, p, w, i = AccountRecord, PlannedActionRecord, WorkLockRecord, InteractionRecord
+    a, p, w = AccountRecord, PlannedActionRecord, WorkLockRecord
     locked = exists().where(w.account_id == p.account_id, w.expires_at > now)
-    worked = select(i.account_id).where(i.occurred_at >= since, i.user_id.is_not(None),
-                                        i.account_id.is_not(None))  # fmt: skip
     query = (
         select(p.account_id)
         .join(a, a.id == p.account_id)
         .where(p.plan_date == plan_date, p.channel == "call", p.status == "planned",
-               visible(scope), ~locked, p.account_id.not_in(worked))
+               visible(scope), ~locked, p.account_id.not_in(_worked(since)))
         .order_by(p.priority.desc(), p.id.desc())
         .limit(limit)
     )  # fmt: skip
