@@ -1,7 +1,7 @@
 """Profile one import in this process: CPU seconds of the import and of each part.
 
     .venv/bin/python bench/import/measure.py [--rows 100000] [--workers 0] [--cprofile FILE]
-        [--postgres URL]
+        [--postgres URL] [--trace ROWS] [--row-by-row] [--once]
 
 Imports the generated file (see ``run.py``) into a new SQLite database (or the
 PostgreSQL database named), then imports it again. Reports wall and CPU
@@ -60,6 +60,28 @@ class TreeCpu:
         return sum(self.seen.values())
 
 
+class Tracer:
+    """A progress callback printing the cost of each ``every`` rows: growth shows a
+    cost that depends on what is already stored (index depth, lookups)."""
+
+    def __init__(self, every: int) -> None:
+        self.every, self.mark = every, 0
+        self.wall, self.cpu = time.perf_counter(), own_cpu()
+
+    def __call__(self, done: int) -> None:
+        if done - self.mark < self.every:
+            return
+        wall, cpu = time.perf_counter(), own_cpu()
+        rows = done - self.mark
+        print(
+            f"  rows {self.mark:>9,}-{done:<9,} wall {1e6 * (wall - self.wall) / rows:6.1f} "
+            f"us/row, main CPU {1e6 * (cpu - self.cpu) / rows:6.1f} us/row, "
+            f"load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        self.mark, self.wall, self.cpu = done, wall, cpu
+
+
 def own_cpu() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     return own.ru_utime + own.ru_stime
@@ -73,17 +95,25 @@ def main() -> None:
     parser.add_argument("--cprofile", type=Path)
     parser.add_argument("--postgres", help="a PostgreSQL URL instead of a new SQLite file")
     parser.add_argument("--once", action="store_true", help="skip the re-import")
+    parser.add_argument(
+        "--row-by-row", action="store_true", help="screen with the row validator only"
+    )
+    parser.add_argument(
+        "--trace", type=int, default=0, metavar="ROWS",
+        help="print wall and main-process CPU seconds per ROWS rows (is the cost growing?)",
+    )  # fmt: skip
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
     from run import generate
 
+    WORK.mkdir(parents=True, exist_ok=True)
     path, _ = generate(args.rows)
-    db = WORK / "profile.db"
+    db = WORK / f"profile-{args.rows}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     os.environ["ARREARS_DATABASE_URL"] = args.postgres or f"sqlite:///{db}"
     os.environ.setdefault("ARREARS_SECRET_KEY", "11" * 32)
-    os.environ["ARREARS_VAR_DIR"] = str(WORK / "profile-var")
+    os.environ["ARREARS_VAR_DIR"] = str(WORK / f"profile-var-{args.rows}")
 
     from arrears.cli.context import app
     from arrears.ingest.tasks import ImportRequest, run_import
@@ -99,6 +129,7 @@ def main() -> None:
         client="bench",
         workers=args.workers,
         batch_size=args.batch_size,
+        columnar=not args.row_by_row,
     )
     runs = ["first import"] if args.once else ["first import", "re-import"]
     for label in runs:
@@ -114,6 +145,7 @@ def main() -> None:
             cipher=ctx.cipher,
             reject_dir=ctx.settings.reject_dir,
             clock=lambda: datetime.now(UTC),
+            progress=Tracer(args.trace) if args.trace else None,
         )
         if profiler:
             profiler.disable()

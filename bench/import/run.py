@@ -1,6 +1,6 @@
 """Benchmark: import 1,000,000 canonical account rows (issue: Foundation §6).
 
-    .venv/bin/python bench/import/run.py [--rows 1000000] [--skip-postgres] [--write]
+    .venv/bin/python bench/import/run.py [--rows|--sizes 1000000] [--skip-postgres] [--write]
 
 1. Generates the rows (``sim.portfolio.canonical_accounts_frame``) as a CSV.
 2. Imports them with ``arrears import accounts`` into an empty SQLite database,
@@ -30,6 +30,21 @@ from bench.common import ROOT, Run, machine, now, run_measured, write_section
 
 WORK = ROOT / "var" / "bench" / "import"
 AS_OF = date(2026, 11, 20)
+
+
+# Where the time goes, from measure.py and lookups.py (kept with the table on --write).
+NOTES = """\
+Where the time goes (2026-11-23, fourth session; `measure.py --trace`, `lookups.py`): account
+batches are screened column by column (`ingest/rows/columns.py`, identical results); what is left
+of validation is mostly phone parsing (about 55 us per distinct number; the generated Chinese
+mobiles are all distinct). The first import is superlinear because of the name + contact debtor
+lookup (`DebtorRepository.ids_by_contact`): it scans every contact point with the row's phone
+number, and the generator's US numbers are the 100 fictional 555-01xx lines of each area code, so
+a number is shared by about 5 debtors at 100k rows and 50 at 1M. With 560k rows stored it costs
+115 us a row (25-45 us at 100k), and the main process's CPU per row grows from 155 to 535 us
+across a 1M import. Next: an index that leads to (name_key, value) pairs directly (name_key
+beside the value in contact_points, or the import's own pairs kept in a frame), then columnar
+writes."""
 
 
 def generate(rows: int) -> tuple[Path, float]:
@@ -75,7 +90,7 @@ def summary_line(run: Run) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rows", "--sizes", dest="rows", type=int, default=1_000_000)
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
@@ -111,7 +126,8 @@ def main() -> None:
                 f"| {name} | {label} | {run.seconds:.1f} | {run.peak_rss_mib:.0f} | "
                 f"{args.rows / run.seconds:,.0f} | {summary_line(run)} |"
             )
-    lines += ["", "Targets (2 cores): first SQLite import <= 60 s and <= 2 GiB; re-import <= 30 s."]
+    targets = "Targets (2 cores): first SQLite import <= 60 s and <= 2 GiB; re-import <= 30 s."
+    lines += ["", targets, "", NOTES]
     body = "\n".join(lines)
     print(body)
     if args.write:

@@ -22,3 +22,21 @@ def write_text(tmp_path: Path) -> WriteText:
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def columnar_matches_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every accounts batch screened in these tests is screened both ways — column by
+    column (``rows.columns``, what imports use) and row by row — and the two results
+    must be equal: every import fixture of the suite checks the columnar path."""
+    from arrears.ingest.rows import batch
+
+    columnar = batch.screen_accounts
+
+    def both(plan, rows, row_problems, stored):  # type: ignore[no-untyped-def]
+        found = columnar(plan, rows, row_problems, stored)
+        expected = batch.screen_batch("accounts", plan, rows, row_problems, stored, False)
+        assert found == expected, "columnar screening differs from the row validator"
+        return found
+
+    monkeypatch.setattr(batch, "screen_accounts", both)

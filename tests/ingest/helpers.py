@@ -93,6 +93,7 @@ def do_import(
     dry_run: bool = False,
     batch_size: int = 20_000,
     workers: int = 0,
+    columnar: bool = True,
 ) -> ImportSummary:
     request = ImportRequest(
         kind=kind,
@@ -103,6 +104,7 @@ def do_import(
         actor="test",
         batch_size=batch_size,
         workers=workers,
+        columnar=columnar,
     )
     summary = run_import(
         request,

@@ -53,6 +53,7 @@ class ImportRequest:
     actor: str = "cli"
     batch_size: int = 20_000
     workers: int = 0  # 0 or 1: validate in this process
+    columnar: bool = True  # accounts: screen batches column by column (rows.columns)
 
 
 @dataclass
@@ -193,7 +194,7 @@ def _pipeline(
         for rows in chain(ahead, batches):
             batch = _prepare(request.kind, rows, plan, reader, ctx, seen)
             summary.read += len(rows)
-            batch.result = _screen(pool, request.kind, plan, batch)
+            batch.result = _screen(pool, request.kind, plan, batch, request.columnar)
             pending.append(batch)
             # Keep every worker busy: as many batches in flight as there are workers.
             while pending and (pool is None or len(pending) > request.workers):
@@ -264,9 +265,9 @@ def _cell(plan: HeaderPlan, name: str) -> Callable[[list[str | None]], str | Non
 
 
 def _screen(
-    pool: Executor | None, kind: str, plan: HeaderPlan, batch: _Batch
+    pool: Executor | None, kind: str, plan: HeaderPlan, batch: _Batch, columnar: bool
 ) -> Future[tuple[int, list[Any]]] | tuple[int, list[Any]]:
-    args = (kind, plan, batch.todo, batch.problems, batch.stored)
+    args = (kind, plan, batch.todo, batch.problems, batch.stored, columnar)
     if pool is None:
         return screen_batch(*args)
     return pool.submit(screen_batch, *args)

@@ -149,31 +149,60 @@ def _balances(fields: _Fields, formats: Formats) -> _Balances:
 
 def _contacts(fields: _Fields, place: _Place, formats: Formats) -> tuple[ContactValue, ...]:
     """Phones, e-mails and the address; duplicates (after normalising) kept once."""
-    region = place.country or formats.default_region
+    contacts, problems = contact_values(
+        fields.raw("phones"),
+        fields.raw("emails"),
+        fields.raw("address"),
+        place.address,
+        place.country,
+        place.time_zones,
+        place.country or formats.default_region,
+    )
+    for field, value, reason in problems:
+        fields.reject(field, value, reason)
+    return contacts
+
+
+def contact_values(
+    phones: str | None,
+    emails: str | None,
+    raw_address: str | None,
+    address: str | None,
+    country: str | None,
+    time_zones: tuple[str, ...],
+    region: str | None,
+) -> tuple[tuple[ContactValue, ...], list[tuple[str, str, str]]]:
+    """A row's contact points and its (field, value, reason) problems.
+
+    Shared by the row validator and the columnar one (``rows.columns``), so both read
+    contact cells the same way: national phone numbers in ``region``, duplicates (after
+    normalising) kept once, phones first, then e-mails, then the address.
+    """
     found: dict[tuple[str, str], ContactValue] = {}
-    for part in split_multi(fields.raw("phones")):
+    problems: list[tuple[str, str, str]] = []
+    for part in split_multi(phones):
         try:
             info = normalize_phone(part, region)
         except FieldProblem as exc:
-            fields.reject("phones", part, exc.reason)
+            problems.append(("phones", part, exc.reason))
             continue
         kind = info.line_type if info.line_type in ("mobile", "landline") else "phone"
         contact = ContactValue(kind, info.e164, info.line_type, info.region, info.time_zones, part)
         found.setdefault(("phone", contact.value), contact)
-    for part in split_multi(fields.raw("emails")):
+    for part in split_multi(emails):
         try:
             email = normalize_email(part)
         except FieldProblem as exc:
-            fields.reject("emails", part, exc.reason)
+            problems.append(("emails", part, exc.reason))
             continue
         found.setdefault(
             ("email", email.casefold()), ContactValue("email", email, None, None, (), part)
         )
-    if place.address is not None:
-        raw = fields.raw("address") or place.address
-        address = ContactValue("address", place.address, None, place.country, place.time_zones, raw)
-        found.setdefault(("address", place.address), address)
-    return tuple(found.values())
+    if address is not None:
+        raw = raw_address or address
+        point = ContactValue("address", address, None, country, time_zones, raw)
+        found.setdefault(("address", address), point)
+    return tuple(found.values()), problems
 
 
 class _Texts(NamedTuple):

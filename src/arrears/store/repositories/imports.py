@@ -50,6 +50,7 @@ class ImportRepository(Repository):
         ).columns(account_ref=String(), id=Integer(), row_hash=String(), debtor_id=Integer())
         for part in chunked(unique(refs), PAIRS_CHUNK):
             params = {"keys": json.dumps(part), "client": client_id}
-            for ref, id_, digest, debtor_id in self.session.execute(query, params):
+            # fetchall: one driver call per chunk, not one Result.fetchone per row.
+            for ref, id_, digest, debtor_id in self.session.execute(query, params).all():
                 out[ref] = KnownAccount(id_, digest, debtor_id)
         return out

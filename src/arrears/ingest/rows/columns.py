@@ -1,0 +1,399 @@
+"""Columnar screening: a batch of account rows read column by column with Polars.
+
+:func:`screen_accounts` gives exactly what :func:`.batch.screen_batch` gives for an
+accounts batch — the number of unchanged rows and, in row order, an
+:class:`.model.AccountRow` or the rejections of every other row — but decides
+most rows with whole-column expressions instead of one Python call per field:
+
+* every cell must be *plain*: NFKC-stable (``str.normalize``), no control
+  characters, no whitespace but single inner spaces — then cleaning it is the
+  identity, and the texts (refs, name, city, address, product, source) are
+  taken as they are;
+* amounts must be plain digits with at most the currency's decimals (the notation
+  checks of ``parse_amount`` are never needed for them); China resident ids must
+  have their check digit and a real birth date, US SSNs an issued range;
+* values with few distinct forms per batch — currency, debtor kind, the place
+  (country, region, jurisdiction, language, time zones), postal codes, dates —
+  are read by the row validator's own functions once per distinct value and
+  joined back;
+* contact cells go through :func:`.accounts.contact_values` (the validator's code;
+  phones are parsed once per distinct number by its cache).
+
+A row any of these checks cannot accept — a bad value, an unusual notation, a
+quote in a cell — goes to :func:`.accounts.validate_account`, whole. Rejections
+therefore always come from the row validator, with its fields, values and
+reasons, and an accepted row carries the values the validator would have given
+it (``tests/ingest/test_columns.py`` compares the two paths on every import
+fixture).
+
+Row hashes are :func:`.model.raw_row_hash`'s: the JSON payload is built as one
+string column (rows holding characters JSON escapes are hashed by that function)
+and digested in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from arrears.core import currency as currencies
+from arrears.ingest.mapping import ACCOUNT_COLUMNS, Formats, HeaderPlan, project
+from arrears.ingest.normalize import FieldProblem, name_key, normalize_currency
+from arrears.ingest.readers import RawRow
+from arrears.ingest.rows.accounts import (
+    _debtor_kind,
+    _place,
+    _postal_code,
+    contact_values,
+    validate_account,
+)
+from arrears.ingest.rows.fields import _Fields, _read_date
+from arrears.ingest.rows.model import AccountRow, Rejection, _reading, raw_row_hash
+
+Result = AccountRow | list[Rejection]
+
+_DATES = ("birth_date", "opened_on", "due_on", "charged_off_on", "last_payment_on",
+          "invoice_date")  # fmt: skip
+_AMOUNTS = ("principal", "interest", "fees", "costs", "original_amount", "last_payment_amount")
+_REQUIRED = ("account_ref", "name", "currency", "principal", "due_on")
+# A cell that cleaning would change: control characters, whitespace other than single
+# inner spaces (Python's str.split() splits on all of these), or a JSON escape.
+_UNCLEAN = r"[\x00-\x1f\x7f-\x9f]|[^\S ]|^ | $|  "
+_JSON_ESCAPED = r'[\x00-\x1f"\\]'
+_CN_ID = r"^[0-9]{17}[0-9X]$"
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_FAIL = object()  # a per-value reading that found a problem: the row goes the slow way
+
+
+def screen_accounts(
+    plan: HeaderPlan,
+    rows: Sequence[RawRow],
+    row_problems: dict[int, str],
+    stored: dict[str, str | None],
+) -> tuple[int, list[Result]]:
+    """(how many rows are unchanged, the results of the others in order): see the
+    module docstring and :func:`.batch.screen_batch`."""
+    if not rows:
+        return 0, []
+    formats = plan.formats
+    frame, present = _canonical_frame(plan, rows)
+    hashes = _hashes(frame, present, formats, plan, rows)
+    frame = frame.with_columns(pl.Series("_hash", hashes, dtype=pl.String))
+    key = pl.col("account_ref")
+    same = pl.col("_hash") == key.replace_strict(
+        list(stored), [v for v in stored.values()], default=None, return_dtype=pl.String
+    )
+    frame = frame.with_columns(
+        # As screen_batch tests them: a non-empty key, no (or an empty) invoice number.
+        _unchanged=(
+            (key.str.len_bytes() > 0)
+            & (pl.col("invoice_no").is_null() | (pl.col("invoice_no") == ""))
+            & same
+        ).fill_null(False)
+    )
+    unchanged = int(frame["_unchanged"].sum())
+    todo = frame.filter(~pl.col("_unchanged"))
+    fast = _fast_rows(todo, present, formats)
+    results: list[Result] = []
+    by_number = dict(rows)
+    for number, digest in zip(todo["_row"].to_list(), todo["_hash"].to_list(), strict=True):
+        found = fast.get(number)
+        if found is not None and number not in row_problems:
+            results.append(found)
+            continue
+        problem = row_problems.get(number)
+        if problem is not None:
+            results.append([Rejection(number, "(row)", None, problem)])
+        else:
+            canonical = project(plan, by_number[number])
+            results.append(validate_account(number, canonical, formats, digest))
+    return unchanged, results
+
+
+def _canonical_frame(plan: HeaderPlan, rows: Sequence[RawRow]) -> tuple[pl.DataFrame, list[str]]:
+    """Every canonical column (null when the file has none) and the names the file
+    gives (by a header or a constant), as :func:`.mapping.project` reads them."""
+    cells = list(zip(*(values for _, values in rows), strict=True))
+    columns: dict[str, pl.Series] = {}
+    for name, index in plan.columns.items():
+        columns[name] = pl.Series(name, cells[index], dtype=pl.String)
+    present = [*plan.columns, *(c for c in plan.constants if c not in plan.columns)]
+    frame = pl.DataFrame(
+        {"_row": pl.Series([number for number, _ in rows], dtype=pl.Int64), **columns}
+    )
+    filled = [
+        (pl.col(n).fill_null(v) if n in plan.columns else pl.lit(v, pl.String)).alias(n)
+        for n, v in plan.constants.items()
+    ]
+    missing = [pl.lit(None, pl.String).alias(n) for n in ACCOUNT_COLUMNS if n not in present]
+    return frame.with_columns(*filled, *missing), present
+
+
+def _hashes(
+    frame: pl.DataFrame,
+    present: list[str],
+    formats: Formats,
+    plan: HeaderPlan,
+    rows: Sequence[RawRow],
+) -> list[str]:
+    """:func:`.model.raw_row_hash` of every row."""
+    names = sorted(present)
+    pieces: list[pl.Expr] = [pl.lit("[[")]
+    for i, name in enumerate(names):
+        value = pl.col(name)
+        quoted = pl.concat_str(pl.lit('"'), value, pl.lit('"'))
+        pieces += [
+            pl.lit(f'{"," if i else ""}["{name}",'),
+            pl.when(value.is_null()).then(pl.lit("null")).otherwise(quoted),
+            pl.lit("]"),
+        ]
+    pieces.append(pl.lit(f"],{_reading(formats)}]"))
+    escaped = pl.any_horizontal(
+        [pl.col(n).str.contains(_JSON_ESCAPED).fill_null(False) for n in names] or [pl.lit(False)]
+    )
+    payloads = frame.select(
+        pl.when(escaped).then(pl.lit(None)).otherwise(pl.concat_str(pieces)).alias("p")
+    )["p"].to_list()
+    blake2b = hashlib.blake2b
+    out = []
+    for (_, values), payload in zip(rows, payloads, strict=True):
+        if payload is None:
+            out.append(raw_row_hash(project(plan, values), formats))
+        else:
+            out.append(blake2b(payload.encode("utf-8"), digest_size=16).hexdigest())
+    return out
+
+
+def _fast_rows(frame: pl.DataFrame, present: list[str], formats: Formats) -> dict[int, AccountRow]:
+    """The rows the column checks accept, as AccountRows by row number."""
+    if frame.height == 0:
+        return {}
+    frame = frame.with_columns(_ok=_plain(present) & _required())
+    frame, places = _with_lookups(frame, formats)
+    frame = _with_amounts(frame, formats)
+    frame = _with_identity(frame)
+    frame = frame.filter(pl.col("_ok"))
+    return _assemble(frame, places, formats)
+
+
+def _plain(present: list[str]) -> pl.Expr:
+    checks = [
+        (
+            pl.col(n).is_null()
+            | (~pl.col(n).str.contains(_UNCLEAN) & (pl.col(n) == pl.col(n).str.normalize("NFKC")))
+        )
+        for n in present
+    ]
+    return pl.all_horizontal(checks) if checks else pl.lit(True)
+
+
+def _required() -> pl.Expr:
+    return pl.all_horizontal([pl.col(n).is_not_null() for n in _REQUIRED])
+
+
+def _per_value(
+    frame: pl.DataFrame, columns: list[str], read: Callable[..., Any], name: str
+) -> tuple[pl.DataFrame, list[Any]]:
+    """``read`` once per distinct combination of ``columns``: the frame with an index
+    column ``name`` into the returned readings, and the readings (``_FAIL`` on a
+    problem)."""
+    keys = frame.select(columns).unique().with_row_index(name)
+    readings = [read(*values) for values in keys.drop(name).iter_rows()]
+    joined = frame.join(keys, on=columns, how="left", nulls_equal=True, maintain_order="left")
+    failed = pl.Series([r is _FAIL for r in readings], dtype=pl.Boolean).gather(joined[name])
+    return joined.with_columns(_ok=pl.col("_ok") & ~failed), readings
+
+
+def _reading_of(read: Callable[..., Any]) -> Callable[..., Any]:
+    def guarded(*values: Any) -> Any:
+        try:
+            return read(*values)
+        except FieldProblem:
+            return _FAIL
+
+    return guarded
+
+
+def _place_of(
+    country: str | None, region: str | None, jurisdiction: str | None, language: str | None
+) -> Any:
+    fields = _Fields(
+        0,
+        {"country": country, "region": region, "jurisdiction": jurisdiction, "language": language},
+    )
+    place = _place(fields)
+    return _FAIL if fields.problems else place
+
+
+def _with_lookups(frame: pl.DataFrame, formats: Formats) -> tuple[pl.DataFrame, list[Any]]:
+    """Currency, debtor kind, place, postal code and dates, read once per distinct value."""
+    frame, currencies_ = _per_value(
+        frame, ["currency"], _reading_of(lambda c: None if c is None else normalize_currency(c)),
+        "_currency",
+    )  # fmt: skip
+    frame, kinds = _per_value(
+        frame, ["debtor_kind"], _reading_of(lambda k: "person" if k is None else _debtor_kind(k)),
+        "_kind",
+    )  # fmt: skip
+    frame, places = _per_value(
+        frame, ["country", "region", "jurisdiction", "language"], _place_of, "_place"
+    )
+    frame = frame.with_columns(
+        _currency_code=_gather(frame, currencies_, "_currency"),
+        _debtor_kind=_gather(frame, kinds, "_kind"),
+        _country=_gather(frame, [None if p is _FAIL else p.country for p in places], "_place"),
+    )
+    frame, codes = _per_value(
+        frame,
+        ["postal_code", "_country"],
+        _reading_of(lambda t, c: None if t is None else _postal_code(t, c)),
+        "_postal",
+    )
+    frame = frame.with_columns(_postal_code=_gather(frame, codes, "_postal"))
+    # Dates: one dictionary for every date column of the batch.
+    texts = pl.concat([frame[c].drop_nulls() for c in _DATES]).unique().to_list()
+    found = {t: _read_date(t, formats.day_first, formats.date_format) for t in texts}
+    good = {t: d for t, d in found.items() if isinstance(d, date)}
+    parsed = [
+        pl.col(c)
+        .replace_strict(list(good), list(good.values()), default=None, return_dtype=pl.Date)
+        .alias(f"_{c}")
+        for c in _DATES
+    ]
+    frame = frame.with_columns(parsed)
+    dates_ok = pl.all_horizontal([pl.col(c).is_null() | pl.col(f"_{c}").is_not_null()
+                                  for c in _DATES])  # fmt: skip
+    return frame.with_columns(_ok=pl.col("_ok") & dates_ok), places
+
+
+def _gather(frame: pl.DataFrame, readings: list[Any], index: str) -> pl.Series:
+    """The readings (strings) of each row, by the index column ``_per_value`` added."""
+    values = pl.Series([None if r is _FAIL else r for r in readings], dtype=pl.String)
+    return values.gather(frame[index])
+
+
+def _with_amounts(frame: pl.DataFrame, formats: Formats) -> pl.DataFrame:
+    """Amounts in minor units where they are digits, optionally grouped in threes by the
+    separator that is not the decimal one, with at most the currency's decimals: what
+    ``fields._amounts`` and ``parse_amount`` read them as, without their notation checks."""
+    places = {code: currencies.exponent(code) for code in currencies.CURRENCIES}
+    exponent = pl.col("_currency_code").replace_strict(
+        list(places), list(places.values()), default=None, return_dtype=pl.Int64
+    )
+    powers = {p: 10**p for p in range(19)}
+
+    def power(of: pl.Expr) -> pl.Expr:
+        return of.replace_strict(
+            list(powers), list(powers.values()), default=None, return_dtype=pl.Int64
+        )
+
+    decimal = "\\" + formats.decimal
+    group = "\\" + ("," if formats.decimal == "." else ".")
+    shape = f"^((?:[0-9]{{1,3}}(?:{group}[0-9]{{3}})+)|[0-9]{{1,15}})(?:{decimal}([0-9]+))?$"
+    checks, values = [], []
+    for name in _AMOUNTS:
+        text = pl.col(name)
+        parts = text.str.extract_groups(shape)
+        whole = parts.struct.field("1").str.replace_all(group, "")
+        fraction = parts.struct.field("2")
+        digits = fraction.str.len_chars().fill_null(0)
+        plain = whole.is_not_null() & (whole.str.len_chars() <= 15) & (digits <= exponent)
+        checks.append(text.is_null() | plain.fill_null(False))
+        minor = whole.cast(pl.Int64, strict=False) * power(exponent) + fraction.cast(
+            pl.Int64, strict=False
+        ).fill_null(0) * power(exponent - digits)
+        values.append(minor.alias(f"_{name}"))
+    return frame.with_columns(*values, _ok=pl.col("_ok") & pl.all_horizontal(checks))
+
+
+def _with_identity(frame: pl.DataFrame) -> pl.DataFrame:
+    """National ids as ``normalize_national_id`` or ``clean_identifier`` read them, the
+    birth date a China resident id carries, and the name keys."""
+    nid, country = pl.col("national_id"), pl.col("_country")
+    person = pl.col("_debtor_kind") == "person"
+    cn_shape = nid.str.contains(_CN_ID)
+    cn = person & nid.is_not_null() & (country.eq_missing("CN") | (country.is_null() & cn_shape))
+    us = person & nid.is_not_null() & country.eq_missing("US")
+    birth = nid.str.slice(6, 8).str.strptime(pl.Date, "%Y%m%d", strict=False)
+    total = pl.sum_horizontal(
+        [nid.str.slice(i, 1).cast(pl.Int64, strict=False) * w for i, w in enumerate(_WEIGHTS)]
+    )
+    check = (total % 11).replace_strict(
+        list(range(11)), list(_CHECK), default=None, return_dtype=pl.String
+    )
+    cn_ok = (
+        cn_shape
+        & birth.is_not_null()
+        & (birth.dt.strftime("%Y%m%d") == nid.str.slice(6, 8))
+        & (nid.str.slice(6, 4) != "0000")
+        & (check == nid.str.slice(17, 1))
+    )
+    area, group, serial = nid.str.slice(0, 3), nid.str.slice(3, 2), nid.str.slice(5, 4)
+    us_ok = (
+        nid.str.contains(r"^[0-9]{9}$")
+        & ~area.is_in(["000", "666"])
+        & (area < "900")
+        & (group != "00")
+        & (serial != "0000")
+    )
+    nid_ok = (
+        nid.is_null()
+        | (
+            nid.str.contains(r"^[0-9A-Z]+$")
+            & pl.when(cn).then(cn_ok).when(us).then(us_ok).otherwise(True)
+        )
+    ).fill_null(False)
+    # A person's China resident id gives the birth date, or must agree with the one written.
+    carries = person & nid.is_not_null() & (country.is_null() | country.eq_missing("CN")) & cn_shape
+    written = pl.col("_birth_date")
+    agrees = ~carries | written.is_null() | (written == birth)
+    simple_name = pl.col("name").str.contains(r"^[\x20-\x7e\p{Han}]+$")
+    return frame.with_columns(
+        _ok=pl.col("_ok") & nid_ok & agrees.fill_null(False),
+        _birth=pl.when(carries & written.is_null()).then(birth).otherwise(written),
+        _name_key=pl.when(simple_name)
+        .then(pl.col("name").str.to_lowercase().str.replace_all(" ", "", literal=True))
+        .otherwise(None),
+    )
+
+
+_ASSEMBLED = (
+    "_row", "account_ref", "debtor_ref", "_debtor_kind", "name", "_name_key", "national_id",
+    "_birth", "phones", "emails", "address", "city", "_postal_code", "_currency_code",
+    "_principal", "_interest", "_fees", "_costs", "_original_amount", "_opened_on",
+    "_due_on", "_charged_off_on", "_last_payment_on", "_last_payment_amount", "product",
+    "source", "invoice_no", "_invoice_date", "_hash", "_place",
+)  # fmt: skip
+
+
+def _assemble(frame: pl.DataFrame, places: list[Any], formats: Formats) -> dict[int, AccountRow]:
+    """AccountRows of the accepted rows; a row whose contacts have a problem is left out
+    (the row validator rejects it)."""
+    out: dict[int, AccountRow] = {}
+    default_region = formats.default_region
+    for (
+        number, ref, debtor_ref, kind, name, key, national_id, birth, phones, emails, address,
+        city, postal_code, currency, principal, interest, fees, costs, original, opened, due,
+        charged_off, last_paid_on, last_paid, product, source, invoice_no, invoice_date,
+        digest, place_index,
+    ) in frame.select(_ASSEMBLED).iter_rows():  # fmt: skip
+        place = places[place_index]
+        contacts, problems = contact_values(
+            phones, emails, address, address, place.country, place.time_zones,
+            place.country or default_region,
+        )  # fmt: skip
+        if problems:
+            continue
+        out[number] = AccountRow(
+            number, ref, debtor_ref, kind, name, key or name_key(name), national_id, birth,
+            contacts, address, city, place.region, postal_code, place.country, place.language,
+            place.jurisdiction, place.time_zones, currency, principal, interest or 0,
+            fees or 0, costs or 0, original, opened, due, charged_off, last_paid_on, last_paid,
+            product, source, invoice_no, invoice_date, digest,
+        )  # fmt: skip
+    return out
