@@ -152,7 +152,10 @@ class TestPlanningCommands:
             capsys, "demo", "--accounts", "300", "--as-of", "2026-11-20", "--no-report"
         )
         assert code == 0, err
-        code, out, err = cli(capsys, "plan", "--as-of", "2026-11-20", "--call-capacity", "10")
+        # Two worker processes (a single partition of 300 accounts: the one worker's plan).
+        code, out, err = cli(
+            capsys, "plan", "--as-of", "2026-11-20", "--call-capacity", "10", "--workers", "2"
+        )
         assert code == 0, err
         assert "Today's work by channel" in out and "Top suppressions by rule" in out
         assert "capacity" in out

@@ -12,9 +12,14 @@ processes or on Spark (DESIGN §4.6).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import multiprocessing
+from collections.abc import Generator, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from itertools import islice
+from typing import Any, Generic, Protocol, TypeVar
 
 import polars as pl
 
@@ -28,7 +33,12 @@ from arrears.planner.contacts import (
     history_frame,
     with_best_points,
 )
-from arrears.planner.features import HISTORY_FACTS, segment_progress, validation_notices
+from arrears.planner.features import (
+    HISTORY_FACTS,
+    account_features,
+    segment_progress,
+    validation_notices,
+)
 from arrears.planner.joins import attach
 from arrears.planner.value import (
     Priority,
@@ -63,7 +73,7 @@ FINDING_FIELDS = ("rule", "verdict", "until", "citation", "message")
 class PlanParams:
     """What the plan may use: call capacity, the value model, how far a DELAY may go."""
 
-    call_capacity: int | None = None  # calls for the whole partition (None: unlimited)
+    call_capacity: int | None = None  # calls for the day (None: unlimited); see capacity_share
     value: ValueModel = field(default_factory=ValueModel)
     same_day_hours: int = 14  # a DELAY within this many hours of 08:00 stays today
     # "value": EV from the scores, calls allocated by planner.allocation (rules: the default).
@@ -77,6 +87,63 @@ class PlanParams:
 class PartitionPlan:
     actions: pl.DataFrame  # ACTIONS
     assignments: pl.DataFrame  # account_id, strategy, segment, experiment, arm
+
+
+@dataclass(frozen=True)
+class PartitionInputs:
+    """What one partition is planned from, as ``store.queries.planning`` reads it."""
+
+    accounts: pl.DataFrame
+    points: pl.DataFrame
+    history: pl.DataFrame
+    done: pl.DataFrame
+    invoices: pl.DataFrame
+    resolution: pl.DataFrame | None = None
+    scores: pl.DataFrame | None = None
+    part: tuple[int, int] | None = None  # (partition, partitions) of a run over the store
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Everything a partition's plan depends on besides its inputs (sent once to each worker)."""
+
+    strategies: list[Strategy]
+    rulebooks: Rulebooks
+    as_of: date
+    params: PlanParams
+
+
+def plan_inputs(inputs: PartitionInputs, policy: Policy) -> PartitionPlan:
+    """Features, then the plan: the planning step of one partition, wherever it runs.
+
+    The day's call capacity is the team's: a partition of a run plans with its share.
+    """
+    params = policy.params
+    if inputs.part is not None and params.call_capacity is not None:
+        share = capacity_share(params.call_capacity, *inputs.part)
+        params = replace(params, call_capacity=share)
+    features = account_features(
+        inputs.accounts, inputs.points, inputs.history, inputs.done, inputs.invoices,
+        policy.as_of, inputs.resolution, inputs.scores,
+    )  # fmt: skip
+    return plan_partition(
+        features, inputs.points, inputs.history, inputs.done, strategies=policy.strategies,
+        rulebooks=policy.rulebooks, as_of=policy.as_of, params=params,
+    )  # fmt: skip
+
+
+def capacity_share(capacity: int, partition: int, partitions: int) -> int:
+    """Partition ``partition``'s share of ``capacity`` calls: equal shares, the remainder
+    to the first partitions, so the shares add up to ``capacity``.
+
+    Partitions split the debtors by ``debtor_id % n``, so each holds about the same mix
+    of accounts and an equal share is about what one ranking over the whole portfolio
+    would give it; the difference is confined to calls whose priority sits at the
+    border. Equal shares keep every partition independent of the others, which is what
+    lets them be planned in parallel and resumed one by one.
+    """
+    base, extra = divmod(capacity, partitions)
+    return base + (1 if partition < extra else 0)
 
 
 def plan_partition(
@@ -349,3 +416,96 @@ def _finish(actions: pl.DataFrame) -> pl.DataFrame:
     missing = [pl.lit(None, dtype=t).alias(n) for n, t in ACTIONS.items()
                if n not in actions.columns]  # fmt: skip
     return actions.with_columns(missing).select(pl.col(n).cast(t) for n, t in ACTIONS.items())
+
+
+# Planning partitions in worker processes ----------------------------------------------------
+
+T = TypeVar("T")
+R = TypeVar("R")
+T_contra = TypeVar("T_contra", contravariant=True)
+R_co = TypeVar("R_co", covariant=True)
+
+
+class PartitionJob(Protocol[T_contra, R_co]):
+    """Where a partition's inputs come from and where its plan goes (picklable for workers).
+
+    ``read`` and ``write`` run in the process that plans the partition; ``write``
+    returns what the caller gets back (keep it small: it crosses processes).
+    """
+
+    def read(self, task: T_contra) -> PartitionInputs: ...
+
+    def write(self, task: T_contra, plan: PartitionPlan) -> R_co: ...
+
+
+@dataclass
+class _Worker(Generic[T, R]):
+    job: PartitionJob[T, R]
+    policy: Policy
+    write_lock: Any  # a multiprocessing lock, or None: writes need not wait for each other
+
+
+# The job and policy of this worker process: sent once, when it starts.
+_WORKER: dict[str, _Worker[Any, Any]] = {}
+
+
+def _start_worker(job: PartitionJob[Any, Any], policy: Policy, write_lock: Any) -> None:
+    _WORKER["this"] = _Worker(job, policy, write_lock)
+
+
+def _run_task(task: Any) -> Any:
+    return _one(_WORKER["this"], task)
+
+
+def _one(worker: _Worker[T, R], task: T) -> R:
+    plan = plan_inputs(worker.job.read(task), worker.policy)
+    with worker.write_lock or nullcontext():
+        return worker.job.write(task, plan)
+
+
+def plan_partitions(
+    tasks: Iterable[T],
+    job: PartitionJob[T, R],
+    *,
+    policy: Policy,
+    workers: int = 1,
+    serial_writes: bool = False,
+) -> Generator[tuple[T, R]]:
+    """Read, plan and write each task's partition, in ``workers`` processes; yield as each ends.
+
+    With one worker everything runs here, in order. With more, each worker
+    process gets the job and the policy once and then plans one partition at a
+    time; a task is taken from ``tasks`` only when a worker is free, so at most
+    ``workers`` partitions are in memory at once and anything ``tasks`` computes
+    (a timestamp) is computed when its partition starts. Results come back in the
+    order partitions finish. ``serial_writes``: one write at a time across the
+    workers (SQLite has one writer), while the others keep planning.
+
+    Workers are started with ``forkserver`` (``spawn`` where there is none): Polars
+    is not fork-safe once its thread pool runs, which it does in this process.
+    """
+    if workers <= 1:
+        here = _Worker(job, policy, None)
+        for task in tasks:
+            yield task, _one(here, task)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    lock = context.Lock() if serial_writes else None
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(job, policy, lock)
+    )
+    running: dict[Future[R], T] = {}
+    pending = iter(tasks)
+    try:
+        while True:
+            for task in islice(pending, workers - len(running)):
+                running[pool.submit(_run_task, task)] = task
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield running.pop(future), future.result()
+    finally:
+        # On an error the partitions in flight finish (each is its own transaction) first.
+        pool.shutdown(wait=True, cancel_futures=True)

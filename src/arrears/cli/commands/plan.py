@@ -15,7 +15,7 @@ from arrears.cli.context import app as build_app
 from arrears.compliance.rulebooks import Rulebooks, load_rulebooks
 from arrears.planner.explain import explain_account
 from arrears.planner.plan import PlanParams
-from arrears.planner.service import PlanSummary, run_daily_plan
+from arrears.planner.service import PlanSummary, default_workers, run_daily_plan
 from arrears.strategy.describe import describe
 from arrears.strategy.loader import load_strategies
 from arrears.strategy.schema import Strategy
@@ -42,6 +42,13 @@ def plan(
         help="rules (default) or value: EV from the scores, calls "
         "allocated by the optimiser and placed at the best hour.",
     ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=1,
+        help="Processes planning partitions at once (default: 1 on SQLite, "
+        "the cores up to 4 on PostgreSQL).",
+    ),
 ) -> None:
     """Plan today's work for every open account: what, through which channel, and why."""
     if priority not in ("rules", "value"):
@@ -58,6 +65,8 @@ def plan(
         actor=f"cli:{os.environ.get('USER', 'unknown')}",
         params=PlanParams(call_capacity=call_capacity, priority=priority),  # type: ignore[arg-type]
         partition_size=partition_size,
+        workers=workers or default_workers(ctx.settings.database_url),
+        database_url=ctx.settings.database_url,
     )
     print_plan(ctx, summary)
 

@@ -24,6 +24,7 @@ from arrears.store.records import (
     InteractionRecord,
     InvoiceRecord,
     PlannedActionRecord,
+    PlanRunRecord,
     PromiseRecord,
 )
 from arrears.store.records.resolution import PaymentPlanRecord, PlanInstalmentRecord
@@ -143,13 +144,15 @@ def contact_points(
     """Every contact point of the partition's debtors (or of ``debtor_ids``).
 
     A point someone said is not the debtor's (``wrong_party``) counts as do-not-contact.
+    In id order: the planner breaks ties between equally good points by row order, and
+    PostgreSQL's order without ORDER BY changes from one plan to the next.
     """
     p, d = ContactPointRecord, DebtorRecord
     query = select(
         p.id, p.debtor_id, p.kind, p.value, p.line_type, p.time_zones, p.verified, p.consents,
         p.do_not_contact | p.wrong_party, p.preferred, p.confidence, p.opt_outs,
         d.inconvenient_times,
-    ).join(d, d.id == p.debtor_id)  # fmt: skip
+    ).join(d, d.id == p.debtor_id).order_by(p.id)  # fmt: skip
     if debtor_ids is None:
         query = query.where(_in_partition(p.debtor_id, part))
     else:
@@ -210,7 +213,12 @@ def interactions(
     part: Partition = WHOLE,
     debtor_ids: Sequence[int] | None = None,
 ) -> pl.DataFrame:
-    """Contacts with the partition's debtors (or ``debtor_ids``) since ``since``."""
+    """Contacts with the partition's debtors (or ``debtor_ids``) since ``since``.
+
+    In the order they were recorded (id): of two calls at the same instant, the one
+    recorded last is the latest (``planner.features``), whatever order the database
+    would return rows in.
+    """
     i = InteractionRecord
     query = select(
         i.debtor_id,
@@ -221,7 +229,7 @@ def interactions(
         i.contact_value,
         i.outcome,
         i.template,
-    ).where(i.occurred_at >= since)
+    ).where(i.occurred_at >= since).order_by(i.id)  # fmt: skip
     if debtor_ids is None:
         query = query.where(_in_partition(i.debtor_id, part))
     else:
@@ -345,3 +353,22 @@ def _missed_frame(session: Session, part: Partition, since: date, until: date) -
         .distinct()
     )
     return _frame(session, query, {"account_id": pl.Int64})
+
+
+def locked_run(session: Session, run_id: int) -> PlanRunRecord:
+    """The plan run, re-read and locked until the transaction ends.
+
+    Workers planning partitions at once each add their partition to the run's
+    ``partitions_done``; the lock makes those read-modify-writes take turns.
+    ``FOR NO KEY UPDATE`` (not ``FOR UPDATE``): the partition's planned actions
+    already hold a key-share lock on the run through their foreign key, which
+    ``FOR UPDATE`` would wait for (two workers would deadlock). SQLite ignores the
+    clause; its single writer already serialises the transactions.
+    """
+    query = (
+        select(PlanRunRecord)
+        .where(PlanRunRecord.id == run_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    return session.scalars(query).one()
