@@ -59,5 +59,24 @@ def test_overrides_and_complaints():
         (1, "refused", "compliance", 1),
     ]
     calls = pl.DataFrame({"client_id": [1, 1, 1], "channel": ["call", "call", "email"],
-                          "outcome": ["complaint", "conversation", "complaint"]})  # fmt: skip
-    assert compliance.complaints(calls).rows() == [(1, "call", 1), (1, "email", 1)]
+                          "outcome": ["complaint", "conversation", "complaint"],
+                          "occurred_at": [datetime(2026, 11, 20, 9, tzinfo=UTC)] * 3})  # fmt: skip
+    assert compliance.complaints(calls, date(2026, 11, 23)).rows() == [
+        (1, "call", 1, 3.0, 3), (1, "email", 1, 3.0, 3)]  # fmt: skip
+
+
+def test_complaints_are_counted_with_their_age_from_rows_or_a_cube():
+    """Three call complaints on the 1st, 10th and 20th, one e-mail on the 22nd; on the 23rd
+    their ages are 22, 13, 3 (median 13, oldest 22) and 1. The cube's rows (by day, n each)
+    give the same: the 10th's row stands for two complaints, so the median is 13 of 22, 13,
+    13 and 3 (13.0)."""
+    at = [datetime(2026, 11, d, 9, tzinfo=UTC) for d in (1, 10, 20, 22)]
+    rows = pl.DataFrame({"client_id": [1] * 4, "channel": ["call", "call", "call", "email"],
+                         "outcome": ["complaint"] * 4, "occurred_at": at})  # fmt: skip
+    assert compliance.complaints(rows, date(2026, 11, 23)).rows() == [
+        (1, "call", 3, 13.0, 22), (1, "email", 1, 1.0, 1)]  # fmt: skip
+    cube = pl.DataFrame({"client_id": [1, 1, 1], "channel": ["call"] * 3,
+                         "outcome": ["complaint"] * 3,
+                         "day": [date(2026, 11, 1), date(2026, 11, 10), date(2026, 11, 20)],
+                         "n": [1, 2, 1]})  # fmt: skip
+    assert compliance.complaints(cube, date(2026, 11, 23)).rows() == [(1, "call", 4, 13.0, 22)]

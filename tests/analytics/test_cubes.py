@@ -29,7 +29,8 @@ pytestmark = pytest.mark.db
 ROOT = Path(__file__).resolve().parents[2]
 Factory = Callable[[], UnitOfWork]
 REPORTS = ("contact-channels", "contact-hours", "contact-weekdays", "best-time", "deliveries",
-           "rpc", "complaints", "promises", "productivity", "teams")  # fmt: skip
+           "rpc", "complaints", "promises", "productivity", "teams",
+           "collected-vs-target")  # fmt: skip
 
 
 def at(day: int, hour: int) -> datetime:

@@ -45,3 +45,26 @@ def test_productivity_against_targets():
     team = people.team_productivity(out).row(0, named=True)
     assert (team["collectors"], team["calls"], team["calls_target"]) == (2, 30, 100)
     assert team["calls_attainment"] == pytest.approx(0.3)
+
+
+def test_collected_against_the_teams_daily_target():
+    """Team east's target is 1,000.00 CNY a working day: 5,000.00 over the 5 working days of
+    the week. li collects 3,000.00 and 200.00 USD (no USD target), less a 500.00 reversal;
+    wang nothing: 2,500.00 of 5,000.00 (50 %), USD 200.00 without a target, and 0 %."""
+    target = '{"collected_per_day": {"CNY": 100000}}'
+    staff = pl.DataFrame(
+        [(7, "li", "collector", 1, "east", target), (8, "wang", "collector", 1, "east", target),
+         (9, "boss", "admin", None, None, None)],
+        schema=STAFF.schema, orient="row",
+    )  # fmt: skip
+    paid = pl.DataFrame(
+        [(7, "CNY", 300_000), (7, "USD", 20_000), (7, "CNY", -50_000), (None, "CNY", 70_000)],
+        schema={"user_id": pl.Int64, "currency": pl.String, "amount_minor": pl.Int64},
+        orient="row",
+    )  # fmt: skip
+    by = people.collected_by_collector(paid)
+    out = people.collected_against_target(by, staff, START, END)
+    rows = out.select("username", "currency", "collected_minor", "collected_target_minor",
+                      "collected_attainment").rows()  # fmt: skip
+    assert rows == [("li", "CNY", 250_000, 500_000, 0.5), ("li", "USD", 20_000, None, None),
+                    ("wang", "CNY", 0, 500_000, 0.0)]  # fmt: skip

@@ -94,7 +94,7 @@ def test_backfill_puts_later_payments_back_and_reopens_what_they_paid(
     assert day.height == 2
 
 
-def test_the_refresh_precomputes_every_default_view_and_it_equals_the_live_report(
+def test_every_default_view_after_the_refresh_equals_the_live_report(
     uow_factory: Callable[[], UnitOfWork],
 ):
     from arrears.analytics.reports import SPECS, Options, default_scope, run_report

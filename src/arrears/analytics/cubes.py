@@ -33,8 +33,10 @@ from io import BytesIO
 
 import polars as pl
 
+from arrears.analytics import kept
 from arrears.analytics.inputs import Inputs, Scope
 from arrears.analytics.measures import compliance, contact, people
+from arrears.analytics.measures.costs import CostBook
 from arrears.store.queries import analytics as queries
 from arrears.store.queries import analytics_cube as store
 from arrears.store.uow import UnitOfWork
@@ -87,16 +89,91 @@ def collector_cube(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+EXPERIMENT = "experiment"
+COLLECTED = "collected"
+
+
+def collected_cube(paid: pl.DataFrame, accounts: pl.DataFrame) -> pl.DataFrame:
+    """Payments less reversals by day, cell, the collector who held the account when it was
+    paid, and currency (``store.queries.analytics.collected_by_owner``)."""
+    rows = paid.join(accounts.select("account_id", *CELL), on="account_id", suffix="_now")
+    return (
+        rows.drop("client_id").rename({"client_id_now": "client_id"})
+        .group_by(pl.col("paid_on").alias("day"), *CELL, "user_id", "currency")
+        .agg(pl.col("amount_minor").sum().cast(pl.Int64))
+    )  # fmt: skip
+
+
+def in_experiment() -> pl.Expr:
+    """Whether an account is in an experiment (its ``arms`` name one)."""
+    return pl.col("arms").is_not_null() & ~pl.col("arms").is_in(["{}", "null", ""])
+
+
+def experiment_cube(rows: pl.DataFrame, accounts: pl.DataFrame) -> pl.DataFrame:
+    """Outbound attempts by day, account, channel and whether a collector made them, for the
+    accounts in an experiment: what an arm's contacts and cost sum (``experiment_work``)."""
+    inside = accounts.filter(in_experiment()).select("account_id")
+    out = rows.filter(pl.col("direction") == "out").join(inside, on="account_id", how="semi")
+    worked = pl.col("user_id").is_not_null().alias("worked")
+    return out.group_by("day", "account_id", "channel", worked).agg(
+        pl.len().cast(pl.Int64).alias("attempts")
+    )
+
+
+def experiment_work(inputs: Inputs, cohort: pl.DataFrame, book: CostBook) -> pl.DataFrame | None:
+    """Per account of ``inputs``' scope: outbound attempts in the period and their cost, as
+    ``costs.cost_per_collected(..., by="account_id")`` counts them, from the cube; None when
+    the cube does not answer (not read from what the refresh kept, built before the period's
+    end, or an account of ``cohort`` outside the accounts it followed)."""
+    uow, s = inputs.uow, inputs.scope
+    day = store.built(uow.session, EXPERIMENT)
+    if not inputs.kept or day is None or s.end > day:
+        return None
+    cube, followed = kept.frame(uow, EXPERIMENT), kept.frame(uow, "accounts")
+    if cube is None or followed is None:
+        return None
+    outside = cohort.join(followed.filter(in_experiment()), on="account_id", how="anti")
+    if outside.height:
+        return None
+    rows = cube.filter(pl.col("day").is_between(s.start, s.end)).join(
+        inputs.accounts.select("account_id", "currency"), on="account_id"
+    )
+    collector = pl.when("worked").then("collector_minor").otherwise(0).fill_null(0)
+    each = pl.col("unit_minor").fill_null(0) + collector
+    return (
+        rows.join(book.frame(), on=["currency", "channel"], how="left")
+        .group_by("account_id")
+        .agg(
+            pl.col("attempts").sum().cast(pl.Int64),
+            (pl.col("attempts") * each).sum().cast(pl.Int64).alias("cost_minor"),
+        )
+    )
+
+
 BUILDERS: dict[str, Callable[[pl.DataFrame], pl.DataFrame]] = {
     "contact": contact_cube, "contact_hour": hour_cube, "collector": collector_cube,
 }  # fmt: skip
 
 
+def day_totals(uow: UnitOfWork, as_of: date, today: pl.DataFrame) -> pl.DataFrame:
+    """Every day's totals with ``today`` (those of ``as_of``, just written): the totals the last
+    refresh kept with the day replaced, or, when it kept none, the store's. Past days' totals
+    do not change (the backfill, which rewrites them, drops the kept ones)."""
+    old = kept.frame(uow, "totals")
+    if old is None:
+        return queries.totals(uow.session, date.min, date.max)
+    schema = {k: old.schema[k] for k in old.columns}
+    day = today.with_columns(pl.lit(as_of).alias("as_of")).select(
+        pl.col(k).cast(t) for k, t in schema.items()
+    )
+    return pl.concat([old.filter(pl.col("as_of") != as_of), day]).sort("as_of")
+
+
 def build(*, uow: UnitOfWork, as_of: date, accounts: pl.DataFrame, payments: pl.DataFrame,
-          at: datetime) -> int:  # fmt: skip
+          totals: pl.DataFrame, at: datetime) -> int:  # fmt: skip
     """Read every interaction once, sum it into each cube and keep the cubes, with the accounts
-    and payments the refresh read and the day totals up to ``as_of`` (the other reports'
-    filtered views narrow those instead of reading the store). Returns the rows kept."""
+    and payments the refresh read and every day's ``totals`` (the other reports' filtered views
+    narrow those instead of reading the store). Returns the rows kept."""
     batches = list(store.interaction_batches(uow.session))
     read = pl.concat(batches) if batches else pl.DataFrame(schema=store.INTERACTION_SCHEMA)
     del batches
@@ -105,17 +182,16 @@ def build(*, uow: UnitOfWork, as_of: date, accounts: pl.DataFrame, payments: pl.
     held = 0
     for name, make in BUILDERS.items():
         held += _keep(uow, name, make(rows).sort("day"), as_of, at)
-    totals = queries.totals(uow.session, date.min, as_of)
-    kept = (("accounts", accounts), ("payments", payments), ("totals", totals))
-    return held + sum(_keep(uow, name, frame, as_of, at) for name, frame in kept)
+    held += _keep(uow, EXPERIMENT, experiment_cube(rows, accounts).sort("day"), as_of, at)
+    del rows
+    paid = queries.collected_by_owner(uow.session)
+    held += _keep(uow, COLLECTED, collected_cube(paid, accounts).sort("day"), as_of, at)
+    frames = (("accounts", accounts), ("payments", payments), ("totals", totals))
+    return held + sum(_keep(uow, name, frame, as_of, at) for name, frame in frames)
 
 
 def _keep(uow: UnitOfWork, name: str, frame: pl.DataFrame, as_of: date, at: datetime) -> int:
-    out = BytesIO()
-    frame.write_parquet(out, compression="zstd", row_group_size=100_000)
-    store.keep_cube(uow.session, name, payload=out.getvalue(), rows=frame.height, as_of=as_of,
-                    at=at)  # fmt: skip
-    return frame.height
+    return kept.keep(uow, name, frame, as_of, at)
 
 
 def kept_inputs(uow: UnitOfWork, scope: Scope) -> Inputs:
@@ -124,11 +200,9 @@ def kept_inputs(uow: UnitOfWork, scope: Scope) -> Inputs:
     days = [store.built(uow.session, name) for name in KEPT]
     if any(day is None or scope.end > day for day in days):
         return Inputs(uow, scope)
-    accounts, payments, totals = (
-        pl.read_parquet(BytesIO(store.cube_file(uow.session, name) or b"")) for name in KEPT
-    )
+    accounts, payments, totals = (kept.frame(uow, name) for name in KEPT)
     return Inputs(uow, scope, given_accounts=accounts, given_payments=payments,
-                  given_totals=totals)  # fmt: skip
+                  given_totals=totals, kept=True)  # fmt: skip
 
 
 KEPT = ("accounts", "payments", "totals")
@@ -140,6 +214,7 @@ NEEDS: dict[str, tuple[str, bool]] = {  # report: (its cube, whether its hours a
     "deliveries": ("contact", False), "rpc": ("contact", False),
     "complaints": ("contact", False), "promises": ("contact", False),
     "productivity": ("collector", False), "teams": ("collector", False),
+    "collected-vs-target": (COLLECTED, False),
 }  # fmt: skip
 
 
@@ -243,11 +318,17 @@ REPORTS: dict[str, Callable[[View], pl.DataFrame]] = {
             {"reached": "contacts"})),
     "deliveries": lambda v: contact.deliveries(v.interactions()),
     "rpc": lambda v: contact.right_party_contact_rate(v.interactions()),
-    "complaints": lambda v: compliance.complaints(v.interactions()),
+    "complaints": lambda v: compliance.complaints(
+        v.sum("contact", ("client_id", "channel", "outcome", "day"), ("interactions",))
+        .rename({"interactions": "n"}), v.scope.end),
     "promises": lambda v: contact.promise_rates(v.promises(), v.interactions(),
                                                 v.scope.start, v.scope.end),
     "productivity": _productivity,
     "teams": lambda v: people.team_productivity(_productivity(v)),
+    "collected-vs-target": lambda v: people.collected_against_target(
+        people.collected_by_collector(v.sum(COLLECTED, ("user_id", "currency"),
+                                            ("amount_minor",))),
+        v.inputs.staff, v.scope.start, v.scope.end),
 }  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from functools import cached_property
 
 import polars as pl
 
+from arrears.analytics import transitions
 from arrears.errors import InvalidInput
 from arrears.store.queries import analytics as queries
 from arrears.store.uow import UnitOfWork
@@ -57,11 +58,14 @@ class Inputs:
     given_accounts: pl.DataFrame | None = None
     given_payments: pl.DataFrame | None = None
     given_totals: pl.DataFrame | None = None
+    # Read what the refresh kept (its snapshots' files, the cube ``roll``) before the store.
+    kept: bool = False
+    _pairs: dict[tuple[date, date], pl.DataFrame] = field(default_factory=dict)
 
     def within(self, scope: Scope) -> Inputs:
         if (scope.start, scope.end, scope.tz) != (self.scope.start, self.scope.end, self.scope.tz):
             raise ValueError("a narrower scope keeps the period and time zone")
-        return Inputs(self.uow, scope, parent=self)
+        return Inputs(self.uow, scope, parent=self, kept=self.kept)
 
     @cached_property
     def client_id(self) -> int | None:
@@ -89,9 +93,17 @@ class Inputs:
         if s.strategy is not None:
             frame = frame.filter(pl.col("strategy") == s.strategy)
         if s.team is not None:
-            team = self.staff.filter(pl.col("team") == s.team)["team_id"].unique()
-            frame = frame.filter(pl.col("team_id").is_in(team.implode()))
+            frame = frame.filter(
+                pl.col("team_id").is_in(pl.Series(self.team_ids, dtype=pl.Int64).implode())
+            )
         return frame
+
+    @cached_property
+    def team_ids(self) -> list[int]:
+        """The ids of the scope's team (empty without one)."""
+        if self.scope.team is None:
+            return []
+        return self.staff.filter(pl.col("team") == self.scope.team)["team_id"].unique().to_list()
 
     @cached_property
     def accounts(self) -> pl.DataFrame:
@@ -198,10 +210,32 @@ class Inputs:
         if day not in self._days:
             if self.parent is not None:
                 rows = self._client(self.parent.snapshot(day))
+            elif self.kept:  # the kept file, or the store's rows read once per process
+                rows = self._client(transitions.snapshot(self.uow, day))
             else:
                 rows = queries.snapshots(self.uow.session, [day], client=self.client_id)
             self._days[day] = self._narrow(rows)
         return self._days[day]
+
+    def pair(self, a: date, b: date) -> pl.DataFrame:
+        """The accounts of day ``a``'s snapshot counted by both days' cells and buckets
+        (``analytics.transitions``), for this scope's client or all."""
+        if self.parent is not None:
+            return self.parent.pair(a, b)
+        if (a, b) not in self._pairs:
+            if self.kept:
+                self._pairs[(a, b)] = self._client(transitions.kept_pair(self.uow, a, b))
+            else:
+                self._pairs[(a, b)] = transitions.pair_rows(self.snapshot(a), self.snapshot(b))
+        return self._pairs[(a, b)]
+
+    def moves(self, a: date, b: date) -> pl.DataFrame:
+        """The scope's accounts of day ``a`` and where they were on day ``b``."""
+        s = self.scope
+        return transitions.narrowed(
+            self.pair(a, b), client_id=self.client_id, segment=s.segment, strategy=s.strategy,
+            teams=self.team_ids if s.team is not None else None,
+        )  # fmt: skip
 
     def month_ends(self) -> list[date]:
         """The last snapshot day of each month of the period, plus the one before the period."""

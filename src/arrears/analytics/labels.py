@@ -47,6 +47,8 @@ COLUMNS = {
     "oldest_days": N_("Oldest (days)"), "complaints": N_("Complaints"),
     "principal": N_("Principal"), "interest": N_("Interest"), "fees": N_("Fees"),
     "costs": N_("Costs"), "collector_id": N_("Collector"), "strategy": N_("Strategy"),
+    "collected_target": N_("Collected target"),
+    "collected_attainment": N_("Collected attainment"),
 }  # fmt: skip
 
 

@@ -14,10 +14,11 @@ from datetime import date, datetime
 
 import polars as pl
 
-from arrears.analytics import cubes
-from arrears.analytics.reports import Options, precompute
+from arrears.analytics import cubes, kept, transitions, vintages
+from arrears.analytics.reports import Options, default_scope, precompute
 from arrears.analytics.snapshots import reconstruct, snapshot_of, totals_of
 from arrears.store.queries import analytics as queries
+from arrears.store.queries import analytics_cube as store
 from arrears.store.repositories.audit import AuditEvent
 from arrears.store.uow import UnitOfWork
 
@@ -31,11 +32,17 @@ class RefreshResult:
 
 
 def _write(
-    uow: UnitOfWork, *, as_of: date, kind: str, snapshot: pl.DataFrame, at: datetime, actor: str
-) -> RefreshResult:
+    uow: UnitOfWork, *, as_of: date, kind: str, snapshot: pl.DataFrame, at: datetime, actor: str,
+    totals: pl.DataFrame | None = None,
+) -> RefreshResult:  # fmt: skip
     session = uow.session
     count = queries.write_snapshot(session, as_of, snapshot)
-    totals = totals_of(snapshot)
+    # The same rows as a file the views decode once per process (``analytics.kept``).
+    rows = snapshot.with_columns(pl.lit(as_of).alias("as_of")).select(
+        pl.col(name).cast(dtype) for name, dtype in queries.SNAPSHOT_SCHEMA.items()
+    )
+    kept.keep(uow, kept.snapshot_name(as_of), rows, as_of, at)
+    totals = totals_of(snapshot) if totals is None else totals
     queries.write_totals(session, as_of, totals)
     queries.log_run(session, as_of=as_of, kind=kind, accounts=count, started=at, end=at)
     uow.audit.append(AuditEvent(occurred_at=at, actor=actor, action=f"analytics.{kind}",
@@ -53,11 +60,20 @@ def refresh(
     answer."""
     accounts = queries.current_accounts(uow.session)
     snapshot = snapshot_of(accounts, as_of)
-    result = _write(uow, as_of=as_of, kind="refresh", snapshot=snapshot, at=at, actor=actor)
+    today = totals_of(snapshot)
+    result = _write(uow, as_of=as_of, kind="refresh", snapshot=snapshot, at=at, actor=actor,
+                    totals=today)  # fmt: skip
     payments = queries.payments(uow.session)
-    cubes.build(uow=uow, as_of=as_of, accounts=accounts, payments=payments, at=at)
+    totals = cubes.day_totals(uow, as_of, today)
+    cubes.build(uow=uow, as_of=as_of, accounts=accounts, payments=payments, totals=totals, at=at)
+    vintages.build(uow=uow, as_of=as_of, accounts=accounts, payments=payments, at=at)
+    start = default_scope(as_of).start
+    first = max((d for d in queries.snapshot_runs(uow.session)["as_of"] if d <= start),
+                default=start)  # the default period's first snapshot day  # fmt: skip
+    transitions.build_roll(uow=uow, as_of=as_of, today=snapshot, at=at, first=first)
     precompute(uow=uow, as_of=as_of, options=options or Options(), at=at, accounts=accounts,
-               payments=payments, snapshot=snapshot)  # fmt: skip
+               payments=payments, snapshot=snapshot,
+               totals=totals.filter(pl.col("as_of") <= as_of))  # fmt: skip
     return result
 
 
@@ -75,4 +91,6 @@ class Backfill:
     def day(self, *, uow: UnitOfWork, as_of: date, at: datetime, actor: str) -> RefreshResult:
         """Write the reconstructed snapshot of a past day."""
         snapshot = reconstruct(self.accounts, self.payments, as_of)
+        for name in (transitions.ROLL, "totals"):  # a past day changed: rebuilt next refresh
+            store.drop_cube(uow.session, name)
         return _write(uow, as_of=as_of, kind="backfill", snapshot=snapshot, at=at, actor=actor)

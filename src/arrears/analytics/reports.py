@@ -19,7 +19,8 @@ from pathlib import Path
 
 import polars as pl
 
-from arrears.analytics import cubes
+from arrears.analytics import cubes, kept, service, vintages
+from arrears.analytics.dashboards import DASHBOARDS
 from arrears.analytics.inputs import Inputs, Scope
 from arrears.analytics.measures import (
     b2b,
@@ -31,11 +32,12 @@ from arrears.analytics.measures import (
     recovery,
 )
 from arrears.analytics.measures.costs import CostBook, load_costs
-from arrears.analytics.service import AgingReport, aging_report
+from arrears.analytics.service import AgingReport
 from arrears.analytics.tables import ReportTable
 from arrears.core.aging import DPD_SCHEME
 from arrears.errors import InvalidInput
 from arrears.store.queries import analytics as queries
+from arrears.store.queries import analytics_cube as store
 from arrears.store.uow import UnitOfWork
 from arrears.strategy.loader import load_strategies
 
@@ -60,14 +62,22 @@ class Spec:
     build: Builder
 
 
-def _end_day(inp: Inputs) -> pl.DataFrame:
-    day = inp.day_on_or_before(inp.scope.end)
-    return inp.snapshot(day) if day else inp.snapshot(inp.scope.end)
+def _end(inp: Inputs) -> date:
+    """The snapshot day of the period's end: the last one on or before it."""
+    return inp.day_on_or_before(inp.scope.end) or inp.scope.end
+
+
+def _start(inp: Inputs) -> date:
+    return inp.day_on_or_before(inp.scope.start) or inp.scope.start
 
 
 def _start_day(inp: Inputs) -> pl.DataFrame:
-    day = inp.day_on_or_before(inp.scope.start)
-    return inp.snapshot(day) if day else inp.snapshot(inp.scope.start)
+    return inp.snapshot(_start(inp))
+
+
+def _period_moves(inp: Inputs) -> pl.DataFrame:
+    """The accounts of the period's start and where they are at its end."""
+    return inp.moves(_start(inp), _end(inp))
 
 
 def portfolio(inp: Inputs, opt: Options) -> pl.DataFrame:
@@ -81,7 +91,7 @@ def portfolio(inp: Inputs, opt: Options) -> pl.DataFrame:
             pl.col("balance_minor").sum(),
         )
     else:
-        rows = _end_day(inp).filter(pl.col("status").is_in(OPEN))
+        rows = inp.snapshot(_end(inp)).filter(pl.col("status").is_in(OPEN))
         held = rows.group_by("client_id", "currency").agg(
             pl.len().cast(pl.Int64).alias("open_accounts"), pl.col("balance_minor").sum()
         )
@@ -111,13 +121,13 @@ def roll_rates(inp: Inputs, opt: Options) -> pl.DataFrame:
     """Month-over-month roll rates between consecutive month-end snapshots."""
     ends = inp.month_ends()
     parts = [
-        recovery.roll_rates(inp.snapshot(a), inp.snapshot(b)).with_columns(
+        recovery.roll_rates_of(inp.moves(a, b)).with_columns(
             pl.lit(b.strftime("%Y-%m")).alias("month")
         )
         for a, b in pairwise(ends)
     ]
     if not parts:
-        return recovery.roll_rates(_start_day(inp), _end_day(inp)).with_columns(
+        return recovery.roll_rates_of(_period_moves(inp)).with_columns(
             pl.lit(inp.scope.end.strftime("%Y-%m")).alias("month")
         )
     return pl.concat(parts).select("month", pl.exclude("month"))
@@ -148,11 +158,14 @@ def _cohort(inp: Inputs) -> pl.DataFrame:
 def experiment_arms(inp: Inputs, opt: Options) -> pl.DataFrame:
     """Per experiment and arm: accounts, recovery rate, amount per account, contacts, cost."""
     work = None
+    cohort = _cohort(inp)
     if opt.costs is not None:
-        work = costs.cost_per_collected(
-            inp.interactions, inp.payments.head(0), inp.accounts, opt.costs, by="account_id"
-        ).select("account_id", "attempts", "cost_minor")
-    return experiments.arm_results(_cohort(inp), inp.payments, work).drop("rate_var")
+        work = cubes.experiment_work(inp, cohort, opt.costs)
+        if work is None:
+            work = costs.cost_per_collected(
+                inp.interactions, inp.payments.head(0), inp.accounts, opt.costs, by="account_id"
+            ).select("account_id", "attempts", "cost_minor")
+    return experiments.arm_results(cohort, inp.payments, work).drop("rate_var")
 
 
 def experiment_verdicts(inp: Inputs, opt: Options) -> pl.DataFrame:
@@ -187,19 +200,28 @@ def _productivity(inp: Inputs, opt: Options) -> pl.DataFrame:
     return people.productivity(calls, inp.promises, inp.staff, s.start, s.end)
 
 
+def _collected(inp: Inputs, opt: Options) -> pl.DataFrame:
+    s = inp.scope
+    rows = queries.collected_by_owner(inp.uow.session, client=inp.client_id, first=s.start,
+                                      last=s.end)  # fmt: skip
+    by = people.collected_by_collector(inp._in_scope(rows))
+    return people.collected_against_target(by, inp.staff, s.start, s.end)
+
+
 S = Spec
 SPECS: dict[str, Spec] = {s.name: s for s in (
     S("portfolio", "Portfolio overview", "资产组合概览", portfolio),
     S("trend", "Open balance by day", "每日未结余额", trend),
     S("liquidation", "Liquidation by placement cohort", "按委案批次的回收率",
-      lambda i, o: recovery.liquidation_by_cohort(i.accounts, i.all_payments)),
+      lambda i, o: vintages.liquidation(i) if vintages.answers(i)
+      else recovery.liquidation_by_cohort(i.accounts, i.all_payments)),
     S("vintages", "Vintage curves", "账龄回收曲线",
-      lambda i, o: recovery.vintage_curves(i.accounts, i.all_payments)),
+      lambda i, o: vintages.vintage_curves(i) if vintages.answers(i)
+      else recovery.vintage_curves(i.accounts, i.all_payments)),
     S("roll-rates", "Roll rates month over month", "逐月迁徙率", roll_rates),
-    S("cure-rate", "Cure rate", "治愈率",
-      lambda i, o: recovery.cure_rate(_start_day(i), _end_day(i))),
+    S("cure-rate", "Cure rate", "治愈率", lambda i, o: recovery.cure_rate_of(_period_moves(i))),
     S("bad-debt", "Bad-debt rate", "坏账率",
-      lambda i, o: recovery.bad_debt_rate(_start_day(i), _end_day(i))),
+      lambda i, o: recovery.bad_debt_rate_of(_period_moves(i))),
     S("promises", "Promises: rate, kept rate, amount kept", "承诺还款：承诺率、兑现率、兑现金额",
       lambda i, o: contact.promise_rates(i.promises, i.interactions, i.scope.start, i.scope.end)),
     S("rpc", "Right-party-contact rate", "本人接通率",
@@ -222,6 +244,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
     S("productivity", "Collector productivity against targets", "催收员绩效与目标", _productivity),
     S("teams", "Team productivity against targets", "团队绩效与目标",
       lambda i, o: people.team_productivity(_productivity(i, o))),
+    S("collected-vs-target", "Collected against target per collector", "催收员回收金额与目标",
+      _collected),
     S("experiments", "Champion/challenger arms", "冠军/挑战者各组结果", experiment_arms),
     S("experiment-verdicts", "Champion/challenger verdicts", "冠军/挑战者结论",
       experiment_verdicts),
@@ -230,7 +254,8 @@ SPECS: dict[str, Spec] = {s.name: s for s in (
     S("overrides", "Compliance overrides with reasons", "合规覆盖及理由", _overrides),
     S("disputes", "Disputes and their age", "争议及其时长",
       lambda i, o: compliance.dispute_ages(i.disputes, i.scope.end)),
-    S("complaints", "Complaints", "投诉", lambda i, o: compliance.complaints(i.interactions)),
+    S("complaints", "Complaints and their age", "投诉及其时长",
+      lambda i, o: compliance.complaints(i.interactions, i.scope.end)),
 )}  # fmt: skip
 
 
@@ -325,29 +350,50 @@ def filter_scopes(inputs: Inputs) -> list[Scope]:
 
 def precompute(*, uow: UnitOfWork, as_of: date, options: Options, at: datetime,
                accounts: pl.DataFrame | None = None, payments: pl.DataFrame | None = None,
-               snapshot: pl.DataFrame | None = None) -> int:  # fmt: skip
-    """Compute every report for the default scope of ``as_of`` and for each filter value within
-    it, and keep the tables. The frames are read once and narrowed in memory for each filter;
-    ``accounts``, ``payments`` and ``snapshot`` are today's (the refresh has just read them)."""
+               snapshot: pl.DataFrame | None = None,
+               totals: pl.DataFrame | None = None) -> int:  # fmt: skip
+    """Compute the dashboards' reports for the default scope of ``as_of`` and for each filter
+    value within it (``precomputed`` says which), and keep the tables. The frames are read once
+    and narrowed in memory for each filter; ``accounts``, ``payments``, ``snapshot`` and the day
+    ``totals`` are today's (the refresh has just read or written them)."""
     queries.drop_cached_reports(uow.session)
-    inputs = Inputs(uow, default_scope(as_of), given_accounts=accounts, given_payments=payments)
+    inputs = Inputs(uow, default_scope(as_of), given_accounts=accounts, given_payments=payments,
+                    given_totals=totals, kept=True)  # fmt: skip
     if snapshot is not None:
         inputs.keep_snapshot(as_of, snapshot)
     done = 0
+    groups = service.due_date_groups(inputs.accounts, queries.client_codes(uow.session))
+    kept.keep(uow, AGING, groups, as_of, at)  # ageing as of any past day (``cached_aging``)
     for scope in filter_scopes(inputs):
         if not any((scope.segment, scope.strategy, scope.team)):  # ageing filters by client only
-            aged = aging_report(uow=uow, as_of=as_of, scheme=DPD_SCHEME, client=scope.client)
+            aged = _aging_of(groups, scope.client, as_of)
             _keep(uow, "aging", scope_key(_aging_scope(scope), options), as_of, aged.frame, at)
         narrowed = inputs if scope == inputs.scope else inputs.within(scope)
         for spec in SPECS.values():
             if spec.name == "cost" and options.costs is None:
                 continue  # no unit costs configured: computed live, where it says so
-            if scope != inputs.scope and cubes.covers(uow, spec.name, scope):
-                continue  # a filtered view the cubes answer
+            if not precomputed(uow, spec.name, scope, default=scope == inputs.scope):
+                continue  # on no dashboard, or the cubes or the kept frames answer it when asked
             _keep(uow, spec.name, scope_key(scope, options), as_of, spec.build(narrowed, options),
                   at)  # fmt: skip
             done += 1
     return done
+
+
+# Filtered views computed when asked from what the refresh kept (the transitions and the
+# snapshots' files) in well under a second, so not precomputed for each filter value.
+FROM_KEPT = frozenset({"roll-rates", "cure-rate", "bad-debt", "vintages", "liquidation"})
+
+
+def precomputed(uow: UnitOfWork, name: str, scope: Scope, *, default: bool) -> bool:
+    """Whether the refresh precomputes report ``name``'s view of ``scope`` (the ``default``
+    view or a filter's): a dashboard's report the cubes do not answer, and for a filter's view
+    one the kept frames do not answer quickly either. Only the dashboards read kept tables
+    (``arrears report`` and the scheduled e-mails compute live)."""
+    shown = any(name in board.reports for board in DASHBOARDS.values())
+    if not shown or cubes.covers(uow, name, scope):
+        return False
+    return default or name not in FROM_KEPT
 
 
 def _keep(uow: UnitOfWork, report: str, key: str, as_of: date, frame: pl.DataFrame,
@@ -370,6 +416,18 @@ def cached_aging(*, uow: UnitOfWork, scope: Scope, options: Options | None = Non
     filters change the table."""
     plain = _aging_scope(scope)
     found = queries.cached_report(uow.session, "aging", scope_key(plain, options or Options()))
-    if found is None or found[0] != scope.end:
-        return None
-    return AgingReport(as_of=found[0], scheme=DPD_SCHEME, frame=pl.read_ipc(BytesIO(found[1])))
+    if found is not None and found[0] == scope.end:
+        return AgingReport(as_of=found[0], scheme=DPD_SCHEME, frame=pl.read_ipc(BytesIO(found[1])))
+    built = store.built(uow.session, AGING)
+    groups = kept.frame(uow, AGING) if built is not None and scope.end <= built else None
+    return None if groups is None else _aging_of(groups, scope.client, scope.end)
+
+
+AGING = "aging"  # the kept open balances by client, currency and due date
+
+
+def _aging_of(groups: pl.DataFrame, client: str | None, as_of: date) -> AgingReport:
+    """The ageing report of the kept groups, as ``aging_report`` computes it from the store."""
+    rows = groups if client is None else groups.filter(pl.col("client") == client)
+    return AgingReport(as_of=as_of, scheme=DPD_SCHEME,
+                       frame=service.bucket_frame(rows, as_of, DPD_SCHEME))  # fmt: skip

@@ -79,21 +79,33 @@ def aging_report(
     groups = uow.reports.balances_by_due_date(
         client=client, statuses=tuple(sorted(s.value for s in OPEN_STATUSES))
     )
-    frame = pl.DataFrame(
-        [astuple(g) for g in groups],
-        schema={
-            "client": pl.String,
-            "currency": pl.String,
-            "due_on": pl.Date,
-            "accounts": pl.Int64,
-            "principal": pl.Int64,
-            "interest": pl.Int64,
-            "fees": pl.Int64,
-            "costs": pl.Int64,
-        },
-        orient="row",
-    )
+    frame = pl.DataFrame([astuple(g) for g in groups], schema=GROUPS, orient="row")
     return AgingReport(as_of=as_of, scheme=scheme, frame=bucket_frame(frame, as_of, scheme))
+
+
+GROUPS = {
+    "client": pl.String, "currency": pl.String, "due_on": pl.Date, "accounts": pl.Int64,
+    "principal": pl.Int64, "interest": pl.Int64, "fees": pl.Int64, "costs": pl.Int64,
+}  # fmt: skip
+
+
+def due_date_groups(accounts: pl.DataFrame, codes: pl.DataFrame) -> pl.DataFrame:
+    """The open balances of ``accounts`` (``store.queries.analytics.current_accounts``) by client
+    code, currency and due date: what ``aging_report`` sums in SQL, for any as-of day."""
+    statuses = sorted(s.value for s in OPEN_STATUSES)
+    return (
+        accounts.filter(pl.col("status").is_in(statuses))
+        .join(codes, on="client_id")
+        .group_by("client", "currency", "due_on")
+        .agg(
+            pl.len().alias("accounts"),
+            *(
+                pl.col(f"{c}_minor").sum().alias(c)
+                for c in ("principal", "interest", "fees", "costs")
+            ),
+        )
+        .select(pl.col(name).cast(dtype) for name, dtype in GROUPS.items())
+    )
 
 
 def bucket_frame(frame: pl.DataFrame, as_of: date, scheme: BucketScheme) -> pl.DataFrame:

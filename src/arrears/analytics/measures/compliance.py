@@ -6,7 +6,10 @@
   supervisor console, with the rules, the decision and the reason;
 * disputes: open and resolved by reason, with the age of the open ones
   (days since opened) and the days resolved ones took;
-* complaints: interactions recorded with the outcome ``complaint``.
+* complaints: interactions recorded with the outcome ``complaint`` (by the workbench, a
+  channel or an import), with their age at the period's end. Inbound replies are
+  classified without a complaint intent (``inbound.intent``): a reply that complains
+  is a dispute, a stop or ``other`` there, and counted under that.
 """
 
 from __future__ import annotations
@@ -59,12 +62,23 @@ def dispute_ages(disputes: pl.DataFrame, as_of: date) -> pl.DataFrame:
     )
 
 
-def complaints(interactions: pl.DataFrame) -> pl.DataFrame:
-    """Complaints recorded by client and channel."""
+def complaints(interactions: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Complaints recorded by client and channel: how many, and their age on ``as_of`` (days
+    since the complaint's UTC day): median and oldest. ``interactions`` one per row (with
+    ``occurred_at``) or the contact cube's rows by ``day`` standing for ``n`` each."""
+    rows = weighted(interactions)
+    if "day" not in rows.columns:
+        rows = rows.with_columns(pl.col("occurred_at").dt.date().alias("day"))
+    age = (pl.lit(as_of) - pl.col("day")).dt.total_days().cast(pl.Int64).alias("age_days")
     return (
-        weighted(interactions)
-        .filter(pl.col("outcome") == "complaint")
+        rows.filter(pl.col("outcome") == "complaint")
+        .with_columns(age)
         .group_by("client_id", "channel")
-        .agg(count().alias("complaints"))
+        .agg(
+            count().alias("complaints"),
+            # Each row stands for n complaints of the same day: the median of every complaint.
+            pl.col("age_days").repeat_by("n").explode().median().alias("median_days"),
+            pl.col("age_days").max().alias("oldest_days"),
+        )
         .sort("client_id", "channel")
     )

@@ -80,3 +80,44 @@ def team_productivity(per_collector: pl.DataFrame) -> pl.DataFrame:
         .with_columns(*(share(k, f"{k}_target").alias(f"{k}_attainment") for k in COUNTS))
         .sort("team", nulls_last=True)
     )
+
+
+def collected_by_collector(payments: pl.DataFrame) -> pl.DataFrame:
+    """Payments less reversals per collector and currency: ``payments`` with the collector who
+    held the account when it was paid (``user_id``, ``store.queries.analytics.
+    collected_by_owner``), one per row or summed rows of the cube ``collected``."""
+    return (
+        payments.filter(pl.col("user_id").is_not_null())
+        .group_by("user_id", "currency")
+        .agg(pl.col("amount_minor").sum().cast(pl.Int64).alias("collected_minor"))
+    )
+
+
+def _collected_targets(staff: pl.DataFrame, days: int) -> pl.DataFrame:
+    rows = []
+    for user, targets in staff.select("user_id", "targets").iter_rows():
+        per_day = (json.loads(targets) if targets else {}).get("collected_per_day") or {}
+        rows += [(user, str(cur), int(minor) * days) for cur, minor in per_day.items()]
+    schema = {"user_id": pl.Int64, "currency": pl.String, "collected_target_minor": pl.Int64}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def collected_against_target(collected: pl.DataFrame, staff: pl.DataFrame, start: date,
+                             end: date) -> pl.DataFrame:  # fmt: skip
+    """Per collector and currency: collected in the period (``collected_by_collector``), the
+    team's ``collected_per_day`` × the working days, and attainment (collected ÷ target).
+    A currency appears when the team has a target in it or the collector collected in it."""
+    people = staff.filter(pl.col("role").is_in(["collector", "supervisor"]))
+    targets = _collected_targets(people, working_days(start, end))
+    mine = collected.join(people.select("user_id"), on="user_id", how="semi")
+    keys = pl.concat([targets.select("user_id", "currency"), mine.select("user_id", "currency")])
+    return (
+        people.select("user_id", "username", "team_id", "team")
+        .join(keys.unique(), on="user_id")
+        .join(mine, on=["user_id", "currency"], how="left")
+        .join(targets, on=["user_id", "currency"], how="left")
+        .with_columns(pl.col("collected_minor").fill_null(0))
+        .with_columns(share("collected_minor", "collected_target_minor")
+                      .alias("collected_attainment"))
+        .sort("team", "username", "currency", nulls_last=True)
+    )  # fmt: skip

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import String, cast, delete, func, insert, select
+from sqlalchemy import String, and_, case, cast, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from arrears.store.records import (
@@ -33,6 +33,7 @@ from arrears.store.records.analytics import (
     SnapshotRunRecord,
     SnapshotTotalRecord,
 )
+from arrears.store.records.assignment import AccountOwnerRecord
 from arrears.store.records.disputes import DisputeRecord
 from arrears.store.records.supervision import OverrideRecord
 
@@ -168,6 +169,13 @@ def snapshot_runs(session: Session) -> pl.DataFrame:
     r = SnapshotRunRecord
     query = select(r.as_of, r.kind, r.accounts).order_by(r.as_of)
     return _frame(session, query, {"as_of": pl.Date, "kind": pl.String, "accounts": pl.Int64})
+
+
+def snapshot_run(session: Session, day: date) -> tuple[str, int, datetime] | None:
+    """How the snapshot of ``day`` was written: kind, accounts and when (None: never)."""
+    r = SnapshotRunRecord
+    row = session.execute(select(r.kind, r.accounts, r.finished_at).where(r.as_of == day)).first()
+    return (str(row[0]), int(row[1]), row[2]) if row else None
 
 
 def snapshots(session: Session, days: Iterable[date], *, client: int | None = None) -> pl.DataFrame:
@@ -345,3 +353,31 @@ def store_report(session: Session, *, report: str, scope_key: str, as_of: date, 
 def drop_cached_reports(session: Session) -> None:
     """Forget every precomputed table (the data they summed has changed)."""
     session.execute(delete(ReportCacheRecord))
+
+
+def collected_by_owner(
+    session: Session, *, client: int | None = None, first: date | None = None,
+    last: date | None = None,
+) -> pl.DataFrame:  # fmt: skip
+    """Payments less reversals paid in [first, last], each with the collector who held the
+    account when it was paid: the one covering, else the owner of the account's ownership
+    period then, else today's assignee (as ``queries.supervision.collected`` credits them)."""
+    p, a, o = PaymentRecord, AccountRecord, AccountOwnerRecord
+    owner = func.coalesce(o.covering_id, o.owner_id, a.assignee_id)
+    during = and_(
+        o.account_id == p.account_id, o.started_at <= p.created_at,
+        or_(o.ended_at.is_(None), o.ended_at > p.created_at),
+    )  # fmt: skip
+    signed = case((p.kind == "reversal", -func.abs(p.amount_minor)), else_=p.amount_minor)
+    query = (
+        select(p.account_id, a.client_id, owner, p.currency, p.paid_on, signed)
+        .join(a, a.id == p.account_id)
+        .outerjoin(o, during)
+    )
+    if first is not None:
+        query = query.where(p.paid_on >= first)
+    if last is not None:
+        query = query.where(p.paid_on <= last)
+    schema = {"account_id": pl.Int64, "client_id": pl.Int64, "user_id": pl.Int64,
+              "currency": pl.String, "paid_on": pl.Date, "amount_minor": pl.Int64}  # fmt: skip
+    return _frame(session, _where_client(query, a.client_id, client), schema)
