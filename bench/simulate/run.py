@@ -44,6 +44,7 @@ import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -55,11 +56,12 @@ from bench.common import ROOT, machine
 from arrears.compliance.rulebooks import load_rulebooks
 from arrears.kit.crypto import FieldCipher
 from arrears.payments.policy import load_policies
+from arrears.planner.value import ValueModel
 from arrears.sim.simulator.params import load_params
 from arrears.sim.simulator.propensity import Propensity, scorer
 from arrears.sim.simulator.runner import Config, compare
 from arrears.sim.simulator.training import registry_scorer, train_propensity, train_registered
-from arrears.sim.simulator.world import Policy, Scorer
+from arrears.sim.simulator.world import Policy, Scorer, value_model
 from arrears.store.database import Database
 from arrears.strategy.loader import load_strategies
 from arrears.templates import load_templates
@@ -81,6 +83,28 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="Seeds run in parallel.")
     parser.add_argument("--model", default="registry", choices=["registry", "simulator"])
     parser.add_argument("--report", action="store_true", help="Print the saved results again.")
+    parser.add_argument("--arms", default="", help="Only these arms (e.g. rules,none), saved "
+                        "per seed and reused by later runs of the same settings.")  # fmt: skip
+    parser.add_argument("--train-only", action="store_true", help="Only train (and keep) the "
+                        "model of the first seed's training portfolio.")  # fmt: skip
+    parser.add_argument("--uplift", action=argparse.BooleanOptionalAction, default=True,
+                        help="Value calls by the model's call uplift (--no-uplift: by the "
+                        "propensity, as before).")  # fmt: skip
+    parser.add_argument(
+        "--fx",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="Compare values across currencies at the file's rates.",
+    )
+    parser.add_argument(
+        "--collect",
+        action="store_true",
+        help="Report the saved arms of "
+        "--seeds (rules, --tag's value arm, none where saved) without running.",
+    )
+    parser.add_argument("--train-seed", type=int, default=0, help="The training portfolio's "
+                        "seed (default 10,000 + the first seed).")  # fmt: skip
+    parser.add_argument("--tag", default="value", help="Name of the value arm's saved results.")
     parser.add_argument("--merge", default="", help="Results files (a,b) of batches of seeds "
                         "to report as one (written to results-merged.json).")  # fmt: skip
     return parser.parse_args()
@@ -103,25 +127,62 @@ def _config(args: argparse.Namespace) -> Config:
 Model = dict[str, Any] | Propensity  # a registry entry, or the simulator's own model
 
 
-def _scorer(model: Model) -> Scorer:
+def _scorer(model: Model, args: argparse.Namespace) -> Scorer:
     if isinstance(model, dict):
-        return registry_scorer(model, OUT / "models")
+        return registry_scorer(model, _models_dir(int(model["params"]["seed"])),
+                               uplift=args.uplift)  # fmt: skip
     return scorer(model)
 
 
 def _one_seed(args: argparse.Namespace, model: Model, seed: int) -> dict[str, dict[str, Any]]:
-    """Both policies on the portfolio of ``seed`` (in a worker process)."""
+    """The policies on the portfolio of ``seed`` (in a worker process).
+
+    Each arm's summary is saved per seed and settings (``arm-...json``): the
+    rules and no-contact arms do not depend on the model, so a later run of
+    the value priority reuses them (the same portfolio, warm-up and dice).
+    """
     config, shipped = _config(args), load_strategies(CONFIG / "strategies")
     rules = Policy("rules", shipped, "rules", args.capacity)
-    policies = [rules, Policy("value", shipped, "value", args.capacity,
-                              allocation=args.allocation, scorer=_scorer(model))]  # fmt: skip
-    if args.baseline:
-        policies.append(Policy("none", [], "rules", 0))
-    results = compare(config, policies, seed=seed, work_dir=OUT, progress=_progress,
-                      warmup=args.warmup, warmup_policy=rules)  # fmt: skip
-    run = {r.policy: r.summary(config.params.rates) for r in results}
-    _seed_line(seed, run)
+    wanted = args.arms.split(",") if args.arms else ["rules", "value"] + (
+        ["none"] if args.baseline else [])  # fmt: skip
+    run = {name: json.loads(_arm_file(args, seed, name).read_text())
+           for name in wanted if _arm_file(args, seed, name).exists()}  # fmt: skip
+    todo = []
+    for name in (n for n in wanted if n not in run):
+        if name == "rules":
+            todo.append(rules)
+        elif name == "none":
+            todo.append(Policy("none", [], "rules", 0))
+        else:
+            todo.append(Policy("value", shipped, "value", args.capacity,
+                               allocation=args.allocation, scorer=_scorer(model, args),
+                               value=_value_model(config, args)))  # fmt: skip
+    results = compare(config, todo, seed=seed, work_dir=OUT, progress=_progress,
+                      warmup=args.warmup, warmup_policy=rules) if todo else []  # fmt: skip
+    for result in results:
+        summary = result.summary(config.params.rates)
+        _arm_file(args, seed, result.policy).write_text(json.dumps(summary, default=str))
+        run[result.policy] = summary
+    if "rules" in run and "value" in run:
+        _seed_line(seed, run)
     return run
+
+
+def _arm_file(args: argparse.Namespace, seed: int, arm: str) -> Path:
+    name = args.tag if arm == "value" else arm
+    return OUT / "arms" / (f"{name}-{seed}-{args.accounts}-{args.days}-{args.capacity}-"
+                           f"w{args.warmup}.json")  # fmt: skip
+
+
+def _value_model(config: Config, args: argparse.Namespace) -> ValueModel:
+    """The simulation's value model; ``--no-fx`` compares currencies one to one (ablation)."""
+    model = value_model(config.params)
+    return replace(model, rates={}) if not args.fx else model
+
+
+def _models_dir(seed: int) -> Path:
+    """Each training portfolio's models apart: every one of them registers a pay30-v1."""
+    return OUT / "models" / str(seed)
 
 
 def _train(args: argparse.Namespace, seed: int) -> tuple[Model, int]:
@@ -136,7 +197,7 @@ def _train(args: argparse.Namespace, seed: int) -> tuple[Model, int]:
                                            progress=_progress)  # fmt: skip
             saved.write_bytes(pickle.dumps((model, rows)))
         return pickle.loads(saved.read_bytes())  # type: ignore[no-any-return]
-    saved = OUT / f"registry-{key}.pickle"
+    saved = OUT / f"registry-{key}-uplift.pickle"  # the pay30 model with its call uplift
     if not saved.exists():
         training = OUT / f"training-{key}.db"
         if not training.exists():
@@ -145,7 +206,7 @@ def _train(args: argparse.Namespace, seed: int) -> tuple[Model, int]:
             (OUT / f"run-{seed}-training.db").rename(training)
         database = Database(f"sqlite:///{training}")
         as_of = config.params.start + timedelta(days=args.train_days)
-        entry = train_registered(database.uow, as_of=as_of, models_dir=OUT / "models",
+        entry = train_registered(database.uow, as_of=as_of, models_dir=_models_dir(seed),
                                  seed=seed)  # fmt: skip
         database.dispose()
         saved.write_bytes(pickle.dumps((entry, entry["metrics"].get("rows", 0))))
@@ -161,19 +222,35 @@ def main() -> None:
         _merge([Path(name) for name in args.merge.split(",")])
         return
     seeds = [int(s) for s in args.seeds.split(",")]
-    OUT.mkdir(parents=True, exist_ok=True)
+    if args.collect:
+        _collect(args, seeds)
+        return
+    (OUT / "arms").mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    model, rows = _train(args, 10_000 + seeds[0])
+    train_seed = args.train_seed or 10_000 + seeds[0]
+    if args.train_only:
+        _train(args, train_seed)
+        return
+    if args.arms and "value" not in args.arms.split(","):
+        model, rows = {}, 0  # the arms asked for use no model
+    else:
+        model, rows = _train(args, train_seed)
     trained = time.perf_counter() - started
     print(f"propensity ({args.model}): {rows} labelled rows, {trained:.0f} s", file=sys.stderr)
     # Spawned, not forked: Polars' thread pool does not survive a fork.
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=args.workers, mp_context=spawn) as pool:
         runs = list(pool.map(_one_seed, [args] * len(seeds), [model] * len(seeds), seeds))
+    if not all("rules" in r and "value" in r for r in runs):
+        print(f"arms {args.arms} saved under {OUT / 'arms'}", file=sys.stderr)
+        return
     report = _report(args, runs, trained)
-    if isinstance(model, dict):
+    if isinstance(model, dict) and model:
         report["model"] = {k: model[k] for k in ("version", "kind", "metrics", "params")}
+    report["tag"] = args.tag
     (OUT / "results.json").write_text(json.dumps(report, indent=2, default=str))
+    (OUT / f"results-{args.tag}-{args.seeds.replace(',', '_')}.json").write_text(
+        json.dumps(report, indent=2, default=str))  # fmt: skip
     print(_markdown(report))
 
 
@@ -217,6 +294,29 @@ def _merge(files: list[Path]) -> None:
     report["model"] = first.get("model")
     (OUT / "results-merged.json").write_text(json.dumps(report, indent=2, default=str))
     print(_markdown(report))
+
+
+def _collect(args: argparse.Namespace, seeds: list[int]) -> None:
+    """The report of the arms saved for ``seeds`` (seeds missing an arm are left out)."""
+    runs, missing = [], []
+    for seed in seeds:
+        files = {arm: _arm_file(args, seed, arm) for arm in ("rules", "value", "none")}
+        run = {arm: json.loads(f.read_text()) for arm, f in files.items() if f.exists()}
+        if "rules" in run and "value" in run:
+            runs.append(run)
+            _seed_line(seed, run)
+        else:
+            missing.append(seed)
+    if len({"none" in r for r in runs}) > 1:  # the no-contact arm only where every seed has it
+        for r in runs:
+            r.pop("none", None)
+    args.seeds = ",".join(str(r["rules"]["seed"]) for r in runs)
+    report = _report(args, runs, 0) | {"tag": args.tag, "missing": missing}
+    name = f"results-{args.tag}-collected.json"
+    (OUT / name).write_text(json.dumps(report, indent=2, default=str))
+    print(_markdown(report))
+    if missing:
+        print(f"missing (not run yet): {missing}")
 
 
 def _seed_line(seed: int, run: dict[str, dict[str, Any]]) -> None:

@@ -84,3 +84,27 @@ def test_scoring_before_any_model_says_what_to_do(
     assert code == 2 and "no champion" in err and "model train" in err
     code, out, _ = cli(capsys, "model", "monitor")
     assert code == 0 and "no champion or challenger" in out
+
+
+def test_the_value_priority_plans_with_the_champion_s_scores_and_call_uplift(
+    cli_env: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+):  # fmt: skip
+    monkeypatch.setenv("ARREARS_NOW", "2026-11-20T06:00:00+00:00")
+    url = cli_env["ARREARS_DATABASE_URL"]
+    demo(url, tmp_path)
+    assert cli(capsys, "model", "train", "--champion")[0] == 0
+    assert cli(capsys, "model", "score")[0] == 0
+
+    code, out, err = cli(capsys, "plan", "--as-of", "2026-11-20", "--priority", "value",
+                         "--call-capacity", "10")  # fmt: skip
+    assert code == 0, err
+    assert "Today's work by channel" in out
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        calls = connection.exec_driver_sql(
+            "SELECT count(*), count(expected_value_minor) FROM planned_actions"
+            " WHERE status = 'planned' AND channel = 'call'"
+        ).one()
+    engine.dispose()
+    assert 0 < calls[0] <= 10 and calls[1] == calls[0]

@@ -73,6 +73,33 @@ class TestExpectedValue:
         out = value_columns(actions(score=[None, None, None]), ValueModel())
         assert out["expected_value_minor"].to_list()[0] > 0
 
+    def test_a_call_is_worth_what_it_adds_over_paying_anyway_when_the_uplift_is_known(self):
+        # Account 1 is likely to pay anyway (the model expects 4,000.00 of it) but a call adds
+        # little (20.00); account 3's call adds 900.00. Messages keep the propensity's value.
+        scores = pl.DataFrame({"account_id": [1, 3], "call_uplift_minor": [2_000.0, 90_000.0]})
+        out = value_columns(with_scores(actions(), scores), ValueModel())
+        assert out["expected_gain"].to_list() == [2_000.0, 75_000.0, 90_000.0]
+        assert out["expected_value_minor"].to_list() == [2_000 - 150, 75_000 - 5, 90_000 - 150]
+        # uplift=False (the ablation): the propensity's value, as before
+        off = value_columns(with_scores(actions(), scores), ValueModel(uplift=False))
+        assert off["expected_gain"].to_list()[0] == 240_000.0
+
+    def test_an_account_the_uplift_model_did_not_score_keeps_the_propensitys_value(self):
+        scores = pl.DataFrame({"account_id": [3], "call_uplift_minor": [90_000.0]})
+        out = value_columns(with_scores(actions(), scores), ValueModel())
+        assert out["expected_gain"].to_list()[0] == 240_000.0
+
+    def test_calls_in_different_currencies_are_ranked_on_one_scale(self):
+        # 100.00 USD is worth more than 500.00 CNY at 7.1: the priority (the allocation's
+        # scale) says so; the recorded EV stays in the account's own currency.
+        frame = actions(channel=["call", "call", "call"], currency=["CNY", "CNY", "USD"],
+                        expected_amount_minor=[83_583, 0, 16_917])  # fmt: skip
+        model = ValueModel(cost_minor={"call": 0}, rates={"CNY": 1.0, "USD": 7.1})
+        out = value_columns(frame, model)
+        ev, priority = out["expected_value_minor"].to_list(), out["priority"].to_list()
+        assert ev[0] > ev[2] and priority[2] > priority[0]
+        assert priority[2] == pytest.approx(ev[2] * 7.1)
+
 
 def candidates(rows: list[tuple[int, int, int, float]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=["account_id", "debtor_id", "slot", "value"], orient="row")
@@ -161,6 +188,29 @@ class TestBestHour:
         out = decide(judged, history, as_of=AS_OF, capacity=1)
         status = dict(out.select("account_id", "status").rows())
         assert status == {1: "planned", 2: "suppressed"}
+
+    def test_capacity_goes_to_the_call_worth_more_in_a_common_currency(self):
+        # Two debtors who answer alike; the USD call brings in fewer minor units but more money.
+        now = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
+        judged = pl.DataFrame({
+            "account_id": [1, 2], "debtor_id": [1, 2], "client_id": [7, 7],
+            "channel": ["call", "call"], "status": ["planned", "planned"],
+            "jurisdiction": ["CN", "CN"], "time_zones": [["Asia/Shanghai"]] * 2,
+            "now": [now, now], "not_before": [now, now], "expected_gain": [10_000.0, 5_000.0],
+            "action_cost_minor": [150, 100], "expected_value_minor": [9_850, 4_900],
+            "value_rate": [1.0, 7.1],
+            "reason": ["step", "step"], "suppressed_by": [None, None],
+        }, schema_overrides={"suppressed_by": pl.String})  # fmt: skip
+        history = pl.DataFrame(schema={"debtor_id": pl.Int64, "account_id": pl.Int64,
+                                       "channel": pl.String, "direction": pl.String,
+                                       "occurred_at": pl.Datetime("us", "UTC"),
+                                       "outcome": pl.String})  # fmt: skip
+        out = decide(judged, history, as_of=AS_OF, capacity=1)
+        status = dict(out.select("account_id", "status").rows())
+        assert status == {1: "suppressed", 2: "planned"}
+        # the EV recorded on the call is in its own currency (cents), not the common unit
+        ev = out.filter(pl.col("account_id") == 2)["expected_value_minor"][0]
+        assert 0 < ev < 5_000
 
     def test_local_time_across_zones(self):
         at = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)  # a Monday

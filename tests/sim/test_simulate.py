@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -168,3 +169,33 @@ def test_a_warm_up_is_played_once_and_every_policy_starts_where_it_left_off(
     assert sum(c["recovered_minor"] for c in by_client.values()) == pytest.approx(
         summary["recovered_minor"], abs=len(by_client)
     )
+
+
+def test_compare_warms_up_and_adds_the_no_contact_arm_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.fixtures.commands import cli
+
+    from arrears.config import get_settings
+
+    monkeypatch.setenv("ARREARS_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
+    monkeypatch.setenv("ARREARS_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("ARREARS_SECRET_KEY", bytes(range(32)).hex())
+    monkeypatch.setenv("ARREARS_CONFIG_DIR", str(ROOT / "config"))
+    get_settings.cache_clear()
+    try:
+        args = ("simulate", "--accounts", "30", "--days", "1", "--call-capacity", "5",
+                "--compare", "--warmup", "1", "--baseline")  # fmt: skip
+        code, out, err = cli(capsys, *args, "--json")
+        assert code == 0, err
+        rows = json.loads(out)
+        assert [r["policy"] for r in rows] == ["rules@5", "value@5", "none"]
+        assert all(r["violations"] == 0 for r in rows) and rows[2]["calls"] == 0
+        # the warm-up was played once, with the rules, and kept beside the portfolio
+        assert list((tmp_path / "var" / "simulate").glob("portfolio-1-*-warm1-rules@5-5.db"))
+        code, out, err = cli(capsys, *args)
+        assert code == 0, err
+        assert "vs rules@5" in out and "recovered over no contact" in out
+        assert "none: " not in out.replace("none: day", "")  # no ratio against no contact
+    finally:
+        get_settings.cache_clear()

@@ -197,13 +197,15 @@ def _call_grid(
     # the first version had it, it only chose the hour and ranked a debtor who never answers
     # like one who always does.
     reach = pl.col("rate") / pl.col("base").clip(lower_bound=1e-6)
+    # In a common unit across currencies (planner.value.value_rate): one team's capacity.
+    fx = pl.col("value_rate") if "value_rate" in calls.columns else pl.lit(1.0)
     return (
-        rates.join(calls.select("_c", "now", "not_before", "expected_gain", "action_cost_minor"),
-                   on="_c")
+        rates.join(calls.select("_c", "now", "not_before", "expected_gain", "action_cost_minor",
+                                fx.alias("_fx")), on="_c")
         .with_columns(at.alias("at"))
         .filter(pl.col("at") >= pl.col("not_before"))
-        .with_columns((pl.col("expected_gain") * reach
-                       - pl.col("action_cost_minor")).alias("value"),
+        .with_columns(((pl.col("expected_gain") * reach
+                        - pl.col("action_cost_minor")) * pl.col("_fx")).alias("value"),
                       pl.col("local_hour").cast(pl.Int64).alias("slot"))
     )  # fmt: skip
 
@@ -212,7 +214,8 @@ def _apply_choice(
     judged: pl.DataFrame, calls: pl.DataFrame, chosen: pl.DataFrame, capacity: int | None
 ) -> pl.DataFrame:
     picked = chosen.select("account_id", pl.lit("call").alias("channel"), "at",
-                           pl.col("value").round(0).cast(pl.Int64).alias("_ev"))  # fmt: skip
+                           (pl.col("value") / pl.col("_fx")).round(0).cast(pl.Int64)
+                           .alias("_ev"))  # fmt: skip
     out = judged.join(picked, on=["account_id", "channel"], how="left")
     call = (pl.col("status") == "planned") & (pl.col("channel") == "call")
     waits = call & pl.col("at").is_null()

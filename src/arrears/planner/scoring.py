@@ -32,6 +32,7 @@ from arrears.errors import Conflict, InvalidInput, NotFound
 from arrears.scoring.features import NAMES, labelled, snapshot, snapshot_days, training_frame
 from arrears.scoring.model import KINDS, ScoringModel, digest, dump, load, score, train
 from arrears.scoring.monitoring import performance, psi_against, psi_status
+from arrears.scoring.uplift import UpliftModel, dial_reach, fit_uplift, treatment_frame
 from arrears.store.queries import scoring as queries
 from arrears.store.queries.planning import WHOLE, Partition
 from arrears.store.records.scoring import ModelRecord
@@ -53,9 +54,23 @@ class TrainingPlan:
     snapshots: int = SNAPSHOTS
     step_days: int = STEP_DAYS
     seed: int = 0
+    uplift: bool = True  # also learn what a conversation adds (scoring.uplift)
 
     def days(self) -> list[date]:
         return snapshot_days(self.as_of, self.snapshots, self.step_days, self.horizon_days)
+
+    def uplift_days(self) -> list[date]:
+        """Snapshots every :data:`UPLIFT_STEP_DAYS` over the same period as :meth:`days`.
+
+        Conversations are a few per cent of account-days: the effect model needs
+        every one of them, so its snapshots are closer together than the propensity's.
+        """
+        days = self.days()
+        count = (max(days) - min(days)).days // UPLIFT_STEP_DAYS + 1
+        return snapshot_days(self.as_of, count, UPLIFT_STEP_DAYS, self.horizon_days)
+
+
+UPLIFT_STEP_DAYS = 2  # = scoring.uplift.TREATMENT_DAYS: each conversation is in one window
 
 
 def _history(
@@ -87,6 +102,10 @@ def train_model(
     if frame.height == 0:
         raise InvalidInput(f"no account owed money on the snapshot days {min(days)}..{max(days)}")
     model = train(frame, kind=plan.kind, names=NAMES, seed=plan.seed)
+    if plan.uplift:
+        model.uplift = _uplift(frames, plan)
+        if model.uplift is not None:
+            model.metrics["uplift"] = model.uplift.metrics
     version = uow.scoring.next_version(plan.name)
     files = dump(model)
     _save(models_dir / version, files)
@@ -102,6 +121,18 @@ def train_model(
     after = {"kind": plan.kind, "rows": frame.height, "test_auc": model.metrics["test"]["auc"]}
     _audit(uow, at, actor, "model.trained", version, None, after)
     return record
+
+
+def _uplift(
+    frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame], plan: TrainingPlan
+) -> UpliftModel | None:
+    """The call uplift model over the training period (None without conversations)."""
+    days = plan.uplift_days()
+    treated = treatment_frame(*frames, days, plan.horizon_days, UPLIFT_STEP_DAYS)
+    if treated.height == 0:
+        return None
+    reach = dial_reach(frames[2], min(days), max(days) + timedelta(days=UPLIFT_STEP_DAYS - 1))
+    return fit_uplift(treated, names=NAMES, reach=reach, seed=plan.seed)
 
 
 def _save(folder: Path, files: dict[str, str]) -> None:
@@ -248,6 +279,41 @@ def _score_partition(
         for tier, count in used.group_by("tier").len().iter_rows():
             summary.tiers[tier] = summary.tiers.get(tier, 0) + count
     summary.accounts += features.height
+
+
+def uplift_scores(
+    *, uow: UnitOfWork, as_of: date, models_dir: Path, name: str = NAME
+) -> pl.DataFrame | None:
+    """Each open account's ``call_uplift_minor``: what one call is expected to add.
+
+    The incremental money of a call at an average debtor's reach
+    (``scoring.uplift``), from the model of the account's arm; None when no
+    active model has learnt an uplift (the value priority then falls back on
+    the propensity). Computed from today's features, not stored.
+    """
+    active = uow.scoring.active(name)
+    if not active or active[0].status != "champion":
+        return None
+    models = [(r, load_model(r, models_dir)) for r in active]
+    if all(m.uplift is None for _, m in models):
+        return None
+    accounts, payments, interactions, promises = _history(uow, as_of, open_only=True)
+    features = snapshot(accounts, payments, interactions, promises, as_of).join(
+        accounts.select("account_id", "client"), on="account_id", how="left"
+    )
+    challengers = [(r.version, r.challenger_share or 0.0) for r, _ in models[1:]]
+    arm = arm_of(pl.col("account_id"), name, challengers, models[0][0].version)
+    features = features.with_columns(arm.alias("_version"))
+    parts = []
+    for record, model in models:
+        mine = features.filter(pl.col("_version") == record.version)
+        if model.uplift is None or mine.is_empty():
+            continue
+        parts.append(pl.DataFrame({"account_id": mine["account_id"],
+                                   "call_uplift_minor": model.uplift.per_dial(mine)}))  # fmt: skip
+    if not parts:
+        return None
+    return pl.concat(parts)
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,12 @@ class ValueModel:
     # Per currency and channel (e.g. {"CNY": {"call": 450}}); overrides cost_minor.
     currency_costs: dict[str, dict[str, int]] = field(default_factory=dict)
     optional: frozenset[str] = OPTIONAL
+    # Calls valued by their uplift when the model has one (False: by the propensity alone).
+    uplift: bool = True
+    # What one minor unit of each currency is worth in a common unit (e.g. {"CNY": 1.0,
+    # "USD": 7.1}), so that calls of accounts in different currencies compete for the same
+    # capacity on one scale; empty: the currencies are taken as equal.
+    rates: dict[str, float] = field(default_factory=dict)
 
 
 def p_pay() -> pl.Expr:
@@ -88,29 +94,30 @@ def priority() -> pl.Expr:
 # The value priority -----------------------------------------------------------------------
 
 
-def with_scores(features: pl.DataFrame, scores: pl.DataFrame | None) -> pl.DataFrame:
-    """Features with ``score`` and ``expected_amount_minor`` from ``scores`` when given.
+SCORED = {"score": pl.Float64, "expected_amount_minor": pl.Int64, "call_uplift_minor": pl.Float64}
 
-    ``scores``: account_id, score (0-1) and optionally expected_amount_minor. A
-    given score replaces the features' own; accounts not in ``scores`` keep theirs.
+
+def with_scores(features: pl.DataFrame, scores: pl.DataFrame | None) -> pl.DataFrame:
+    """Features with ``score``, ``expected_amount_minor`` and ``call_uplift_minor`` from ``scores``.
+
+    ``scores``: account_id and any of those columns (``score`` 0-1). A given
+    value replaces the features' own; accounts not in ``scores`` keep theirs.
     """
-    if "expected_amount_minor" not in features.columns:
-        features = features.with_columns(
-            pl.lit(None, dtype=pl.Int64).alias("expected_amount_minor")
-        )
+    features = features.with_columns(
+        pl.lit(None, dtype=kind).alias(name)
+        for name, kind in SCORED.items()
+        if name not in features.columns
+    )
     if scores is None or scores.is_empty():
         return features
-    given = scores.select(
-        "account_id",
-        pl.col("score").cast(pl.Float64).alias("_score"),
-        (pl.col("expected_amount_minor") if "expected_amount_minor" in scores.columns
-         else pl.lit(None)).cast(pl.Int64).alias("_amount"),
+    given = [name for name in SCORED if name in scores.columns]
+    joined = features.join(
+        scores.select("account_id", *(pl.col(n).cast(SCORED[n]).alias(f"_{n}") for n in given)),
+        on="account_id", how="left",
     )  # fmt: skip
-    joined = features.join(given, on="account_id", how="left")
-    return joined.with_columns(
-        pl.coalesce("_score", "score").alias("score"),
-        pl.coalesce("_amount", "expected_amount_minor").alias("expected_amount_minor"),
-    ).drop("_score", "_amount")
+    return joined.with_columns(pl.coalesce(f"_{n}", n).alias(n) for n in given).drop(
+        f"_{n}" for n in given
+    )
 
 
 def action_cost(model: ValueModel) -> pl.Expr:
@@ -126,16 +133,27 @@ def action_cost(model: ValueModel) -> pl.Expr:
 
 
 def expected_gain(model: ValueModel) -> pl.Expr:
-    """effect × E[amount], in minor units (a float: an expectation, not money).
+    """What an action is expected to bring in, in minor units (a float: an expectation).
 
-    E[amount] is the model's expected amount (which holds the probability),
-    else P(pay) × the balance.
+    A call of an account the uplift model scored: ``call_uplift_minor``, the money a
+    call adds over what the debtor pays anyway (``scoring.uplift``). Otherwise
+    effect × E[amount], E[amount] being the model's expected amount (which holds
+    the probability), else P(pay) × the balance.
     """
     effect = pl.col("channel").replace_strict(model.effect, default=0.0, return_dtype=pl.Float64)
     balance = pl.col("balance_minor").cast(pl.Float64)
     unconditional = pl.coalesce(pl.col("expected_amount_minor").cast(pl.Float64),
                                 p_pay().clip(0.0, 1.0) * balance)  # fmt: skip
-    return (effect.clip(0.0, 1.0) * unconditional.clip(0.0, None)).alias("expected_gain")
+    propensity = effect.clip(0.0, 1.0) * unconditional.clip(0.0, None)
+    uplift = pl.col("call_uplift_minor").cast(pl.Float64).clip(0.0, None)
+    if not model.uplift:
+        return propensity.alias("expected_gain")
+    return (
+        pl.when((pl.col("channel") == "call") & uplift.is_not_null())
+        .then(uplift)
+        .otherwise(propensity)
+        .alias("expected_gain")
+    )
 
 
 def action_value(model: ValueModel) -> list[pl.Expr]:
@@ -144,19 +162,39 @@ def action_value(model: ValueModel) -> list[pl.Expr]:
     return [expected_gain(model), action_cost(model), ev.alias("expected_value_minor")]
 
 
+def value_rate(model: ValueModel) -> pl.Expr:
+    """``value_rate``: one minor unit of the account's currency in the common unit."""
+    if not model.rates:
+        return pl.lit(1.0).alias("value_rate")
+    rate = pl.col("currency").replace_strict(model.rates, default=1.0, return_dtype=pl.Float64)
+    return rate.fill_null(1.0).alias("value_rate")
+
+
 def value_columns(frame: pl.DataFrame, model: ValueModel) -> pl.DataFrame:
-    """Add expected_gain, action_cost_minor, expected_value_minor and priority (= EV)."""
+    """Add expected_gain, action_cost_minor, expected_value_minor, value_rate and priority.
+
+    ``expected_value_minor`` is in the account's currency (it is recorded on the
+    action); ``priority`` is the EV in the common unit (``value_rate``), so that the
+    allocation compares calls across currencies on one scale.
+    """
     gain, cost, ev = action_value(model)
+    missing = [pl.lit(None, dtype=kind).alias(name) for name, kind in SCORED.items()
+               if name not in frame.columns]  # fmt: skip
     return (
-        frame.with_columns(gain, cost)
+        frame.with_columns(missing)
+        .with_columns(gain, cost, value_rate(model))
         .with_columns(ev)
-        .with_columns(pl.col("expected_value_minor").cast(pl.Float64).alias("priority"))
+        .with_columns(
+            (pl.col("expected_value_minor").cast(pl.Float64) * pl.col("value_rate")).alias(
+                "priority"
+            )
+        )
     )
 
 
 def value_inputs(model: ValueModel) -> set[str]:
     """The feature columns the value priority reads."""
-    names: set[str] = {"currency", "expected_amount_minor"}
+    names: set[str] = {"currency", *SCORED}
     for expr in (expected_gain(model), action_cost(model)):
         names |= set(expr.meta.root_names())
     return names

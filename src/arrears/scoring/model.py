@@ -34,6 +34,7 @@ from arrears.scoring.features import matrix
 from arrears.scoring.monitoring import Reference, performance, reference
 from arrears.scoring.reasons import TOP, top_reasons
 from arrears.scoring.scorecard import Scorecard, fit_scorecard
+from arrears.scoring.uplift import UpliftModel, dump_uplift, load_uplift
 
 Floats = npt.NDArray[np.float64]
 KINDS = ("lightgbm", "scorecard")
@@ -56,6 +57,8 @@ class ScoringModel:
     reference: dict[str, Reference] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     categorical: list[str] = field(default_factory=list)
+    # What a conversation adds over paying anyway (scoring.uplift); None: not learnt.
+    uplift: UpliftModel | None = None
 
     def raw(self, frame: pl.DataFrame) -> Floats:
         if isinstance(self.classifier, Scorecard):
@@ -237,6 +240,8 @@ def dump(model: ScoringModel) -> dict[str, str]:
         files["model.txt"] = model.classifier.model_to_string()
     if model.amount is not None:
         files["amount.txt"] = model.amount.model_to_string()
+    if model.uplift is not None:
+        files.update(dump_uplift(model.uplift))
     return files
 
 
@@ -252,7 +257,7 @@ def load(files: Mapping[str, str]) -> ScoringModel:
         meta["kind"], list(meta["names"]), classifier,
         Calibrator.from_json(meta["calibrator"]), amount, float(meta["mean_share"]),
         {k: Reference.from_json(v) for k, v in meta["reference"].items()},
-        dict(meta["metrics"]), list(meta["categorical"]),
+        dict(meta["metrics"]), list(meta["categorical"]), load_uplift(files),
     )  # fmt: skip
 
 

@@ -9,12 +9,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from arrears.cli.commands.model import models_dir
 from arrears.cli.commands.report import parse_day
 from arrears.cli.context import App
 from arrears.cli.context import app as build_app
 from arrears.compliance.rulebooks import Rulebooks, load_rulebooks
 from arrears.planner.explain import explain_account
 from arrears.planner.plan import PlanParams
+from arrears.planner.scoring import uplift_scores
 from arrears.planner.service import PlanSummary, default_workers, run_daily_plan
 from arrears.strategy.describe import describe
 from arrears.strategy.loader import load_strategies
@@ -56,6 +58,10 @@ def plan(
     ctx = build_app()
     day = parse_day(as_of)
     strategies, rulebooks = policy(ctx)
+    scores = None
+    if priority == "value":  # calls valued by what they add, when the champion learnt it
+        with ctx.uow_factory() as uow:
+            scores = uplift_scores(uow=uow, as_of=day, models_dir=models_dir(ctx))
     summary = run_daily_plan(
         uow_factory=ctx.uow_factory,
         strategies=strategies,
@@ -63,7 +69,11 @@ def plan(
         as_of=day,
         clock=ctx.clock,
         actor=f"cli:{os.environ.get('USER', 'unknown')}",
-        params=PlanParams(call_capacity=call_capacity, priority=priority),  # type: ignore[arg-type]
+        params=PlanParams(
+            call_capacity=call_capacity,
+            priority=priority,  # type: ignore[arg-type]
+            scores=scores,
+        ),
         partition_size=partition_size,
         workers=workers or default_workers(ctx.settings.database_url),
         database_url=ctx.settings.database_url,

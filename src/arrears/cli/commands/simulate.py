@@ -83,6 +83,19 @@ def simulate_command(
         help="Load the demo portfolio into the "
         "configured database and play the last --days days on it.",
     ),
+    warmup: int = typer.Option(
+        0,
+        "--warmup",
+        min=0,
+        max=400,
+        help="Play the portfolio this many days with the shipped rules first, once; every "
+        "compared policy starts from there (bench/simulate/run.py uses 30).",
+    ),
+    baseline: bool = typer.Option(
+        False,
+        "--baseline",
+        help="Add a no-contact arm: what the debtors pay anyway, on the same portfolio and dice.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Run the real daily cycle on a simulated portfolio with debtors who answer back."""
@@ -103,7 +116,11 @@ def simulate_command(
         typer.echo(f"propensity trained on {learnt} snapshots of another portfolio", err=True)
     policies = _policies(params, shipped, priority, compare_, capacities, strategies,
                          value_scorer)  # fmt: skip
-    results = compare(config, policies, seed=seed, work_dir=work, progress=_progress)
+    if baseline:
+        policies.append(Policy("none", [], "rules", 0))
+    warm = Policy(f"rules@{params.call_capacity}", shipped, "rules", params.call_capacity)
+    results = compare(config, policies, seed=seed, work_dir=work, progress=_progress,
+                      warmup=warmup, warmup_policy=warm)  # fmt: skip
     rows = [r.summary(params.rates) for r in results]
     if as_json:
         typer.echo(json.dumps(rows, indent=2, default=str))
@@ -150,11 +167,21 @@ def _print(rows: list[dict[str, Any]], params: SimulationParams) -> None:
         table.add_row(*(_cell(row[key]) for _, key in COLUMNS))
     console.print(table)
     base = rows[0]["recovered_per_cost"]
-    for row in rows[1:]:
+    arms = [row for row in rows if row["policy"] != "none"]
+    for row in arms[1:]:
         known = 0 < base < float("inf")
         change = f"{100 * (row['recovered_per_cost'] / base - 1):+.1f} %" if known else "n/a"
         console.print(f"{row['policy']}: {change} recovered per unit of cost vs "
                       f"{rows[0]['policy']}")  # fmt: skip
+    anyway = next((row for row in rows if row["policy"] == "none"), None)
+    if anyway is None:
+        return
+    for row in arms:
+        # What the policy's spending bought: its recovery above what is paid anyway.
+        added = row["recovered_minor"] - anyway["recovered_minor"]
+        per_cost = f"{added / row['cost_minor']:,.1f}" if row["cost_minor"] else "n/a"
+        console.print(f"{row['policy']}: {_cell(added)} recovered over no contact, "
+                      f"{per_cost} per unit of cost")  # fmt: skip
 
 
 def _cell(value: Any) -> str:

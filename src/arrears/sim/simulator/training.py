@@ -26,7 +26,13 @@ from typing import Any
 
 import polars as pl
 
-from arrears.planner.scoring import TrainingPlan, promote_model, score_portfolio, train_model
+from arrears.planner.scoring import (
+    TrainingPlan,
+    promote_model,
+    score_portfolio,
+    train_model,
+    uplift_scores,
+)
 from arrears.sim.simulator.debtors import ACTOR
 from arrears.sim.simulator.propensity import HORIZON, Propensity, Recorder, fit, labelled
 from arrears.sim.simulator.runner import Config, compare
@@ -89,14 +95,16 @@ def register(uow: UnitOfWork, entry: dict[str, Any], at: datetime) -> ModelRecor
 
 
 def registry_scorer(
-    entry: dict[str, Any], models_dir: Path
-) -> Callable[[Callable[[], UnitOfWork], date], None]:
+    entry: dict[str, Any], models_dir: Path, *, uplift: bool = True
+) -> Callable[[Callable[[], UnitOfWork], date], pl.DataFrame | None]:
     """The value policy's morning: score the portfolio with the registered model.
 
-    Nothing is returned: the plan reads the scores from the store.
+    The plan reads the scores from the store; what is returned is each
+    account's call uplift (``planner.scoring.uplift_scores``) when the model
+    has learnt one and ``uplift`` is on, else None.
     """
 
-    def scores(uow_factory: Callable[[], UnitOfWork], day: date) -> None:
+    def scores(uow_factory: Callable[[], UnitOfWork], day: date) -> pl.DataFrame | None:
         at = _at(day) + timedelta(minutes=8)
         with uow_factory() as uow:
             if not uow.scoring.active(entry["name"]):
@@ -105,6 +113,10 @@ def registry_scorer(
         with uow_factory() as uow:
             score_portfolio(uow=uow, as_of=day, models_dir=models_dir, at=at, actor=ACTOR)
             uow.commit()
+        if not uplift:
+            return None
+        with uow_factory() as uow:
+            return uplift_scores(uow=uow, as_of=day, models_dir=models_dir)
 
     return scores
 

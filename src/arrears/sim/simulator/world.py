@@ -66,6 +66,7 @@ class Policy:
     call_capacity: int | None = 300
     allocation: str = "highs"
     scorer: Scorer | None = None
+    value: ValueModel | None = None  # None: the simulation's own (:func:`value_model`)
 
 
 @dataclass
@@ -143,7 +144,7 @@ def _plan(setting: Setting, policy: Policy, day: date, at: datetime) -> None:
         priority=policy.priority,  # type: ignore[arg-type]
         scores=scores,
         allocation=policy.allocation,  # type: ignore[arg-type]
-        value=value_model(setting.debtors.params),
+        value=policy.value or value_model(setting.debtors.params),
     )
     run_daily_plan(uow_factory=setting.uow_factory, strategies=policy.strategies,
                    rulebooks=setting.rulebooks, as_of=day, clock=lambda: at, actor=ACTOR,
@@ -159,10 +160,14 @@ def _plan(setting: Setting, policy: Policy, day: date, at: datetime) -> None:
 
 
 def value_model(params: SimulationParams) -> ValueModel:
-    """The plan's unit costs are the simulation's (a call: the dial and about two minutes)."""
+    """The plan's unit costs are the simulation's (a call: the dial and about two minutes).
+
+    Values are compared across currencies with the file's reporting rates, the
+    same the run's recovered and cost figures are converted with.
+    """
     costs = {cur: {"call": c.dial + 2 * c.call_minute, "sms": c.sms, "email": c.email,
                    "letter": c.letter} for cur, c in params.costs.items()}  # fmt: skip
-    return ValueModel(currency_costs=costs)
+    return ValueModel(currency_costs=costs, rates={c: float(r) for c, r in params.rates.items()})
 
 
 def _instant(call: dict[str, Any], day: date, rulebooks: Rulebooks, rank: float, spread: bool
