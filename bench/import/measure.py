@@ -158,7 +158,8 @@ def main() -> None:
         print(
             f"{label}: wall {wall:.1f} s, CPU main {own1 - own0:.1f} s + workers "
             f"{tree.total():.1f} s; read {summary.read} = {c.inserted} + {c.updated} + "
-            f"{c.unchanged} + {c.rejected}; load {os.getloadavg()[0]:.1f}"
+            f"{c.unchanged} + {c.rejected}; load {os.getloadavg()[0]:.1f}; peak RSS main "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
         )
 
 

@@ -5,6 +5,12 @@ Within a client, a row's debtor is looked for in this order: the file's
 name and birth date; name and a phone number or e-mail already on file. The
 last step requires the same name as well as the contact, because a shared
 household phone must not merge two people (a privacy breach, PRODUCT F6).
+When several debtors share a key, the lowest id is the match.
+
+An import remembers the keys of the debtors it wrote (:class:`DebtorMemo`) and
+asks the store only about the debtors that existed when it started: otherwise
+every batch would search, through shared numbers, all the debtors the earlier
+batches wrote, and the import would slow down as it goes.
 
 When a matched debtor's personal data differs from the row's, the value is
 filled when it was missing, replaced when the same source corrects itself,
@@ -14,7 +20,7 @@ silently overwritten (PRODUCT A2).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -87,10 +93,17 @@ class DebtorResolver:
     """Matches a batch of rows to existing or new debtors of one client."""
 
     def __init__(
-        self, uow: UnitOfWork, client_id: int, cipher: FieldCipher, import_id: int, at: datetime
+        self,
+        uow: UnitOfWork,
+        client_id: int,
+        cipher: FieldCipher,
+        import_id: int,
+        at: datetime,
+        memo: DebtorMemo | None = None,
     ) -> None:
         self.uow, self.client_id, self.cipher = uow, client_id, cipher
         self.import_id, self.at = import_id, at
+        self.memo = memo
         self.result = Resolution()
         self._local: dict[Any, Draft] = {}
         self._db: dict[Any, int] = {}
@@ -106,16 +119,46 @@ class DebtorResolver:
 
     def prefetch(self, rows: list[AccountRow]) -> None:
         """Load every debtor the batch could match, in four queries."""
-        d, cid = self.uow.debtors, self.client_id
+        d = self.uow.debtors
         refs = [r.debtor_ref for r in rows if r.debtor_ref]
         ids = [self.blind_index(r.national_id) for r in rows if r.national_id]
         births = [(r.name_key, r.birth_date) for r in rows if r.birth_date]
         contacts = [(r.name_key, c.value) for r in rows for c in r.contacts if c.kind != "address"]
-        self._db.update({("ref", k): v for k, v in d.ids_by_ref(cid, refs).items()})
-        self._db.update({("nid", k): v for k, v in d.ids_by_national_index(cid, ids).items()})
-        self._db.update({("nb", *k): v for k, v in d.ids_by_name_birth(cid, births).items()})
-        self._db.update({("nc", *k): v for k, v in d.ids_by_contact(cid, contacts).items()})
+        self._fetch("ref", d.ids_by_ref, [(k,) for k in refs])
+        self._fetch("nid", d.ids_by_national_index, [(k,) for k in ids])
+        self._fetch("nb", d.ids_by_name_birth, births)
+        self._fetch("nc", d.ids_by_contact, contacts)
         self.load_existing(list(set(self._db.values())))
+
+    def _fetch(self, kind: str, lookup: Callable[..., dict[Any, int]], keys: list[Any]) -> None:
+        """The lowest debtor id per key: from the store, and from the memo for the
+        debtors this import wrote (the store is asked about those only for keys the
+        memo cannot vouch for)."""
+        single = kind in ("ref", "nid")
+
+        def ask(wanted: list[Any], up_to: int | None) -> dict[tuple[Any, ...], int]:
+            found = lookup(self.client_id, [k[0] for k in wanted] if single else wanted, up_to)
+            return {(kind, k) if single else (kind, *k): v for k, v in found.items()}
+
+        memo = self.memo
+        # A ref is unique in the store (one index probe, however large the store): it is
+        # always asked of the whole store, so that a debtor another import wrote
+        # meanwhile is found rather than inserted twice against the unique constraint.
+        if memo is None or kind == "ref":
+            self._db.update(ask(keys, None))
+            return
+        wanted = {(kind, *k) for k in keys}
+        dirty = [k[1:] for k in wanted if memo.is_dirty(k)]
+        clean = [k[1:] for k in wanted if not memo.is_dirty(k)]
+        if dirty:
+            self._db.update(ask(dirty, None))
+        old = ask(clean, memo.max_before) if clean and memo.max_before is not None else {}
+        for k in clean:
+            key = (kind, *k)
+            # A debtor that existed at the start has a lower id than any this import wrote.
+            debtor_id = old.get(key) or memo.get(key)
+            if debtor_id is not None:
+                self._db[key] = debtor_id
 
     def keys(self, row: AccountRow) -> list[tuple[Any, ...]]:
         keys: list[tuple[Any, ...]] = []
@@ -151,6 +194,12 @@ class DebtorResolver:
             self.load_existing([debtor_id])
         ref = self._existing[debtor_id].get("debtor_ref")
         return str(ref) if ref else None
+
+    def name_key_of(self, debtor_id: int) -> str | None:
+        """A stored debtor's name key, with this batch's changes."""
+        if debtor_id not in self._existing:
+            self.load_existing([debtor_id])
+        return self._existing[debtor_id].get("name_key")
 
     def _remember(self, keys: list[tuple[Any, ...]], draft: Draft) -> None:
         for key in keys:
@@ -231,6 +280,86 @@ class DebtorResolver:
             "conflict": True,
             "observed_at": self.at,
         }
+
+
+Key = tuple[Any, ...]
+
+
+class DebtorMemo:
+    """The matching keys of the debtors one import wrote, with the lowest id per key.
+
+    The store is then asked only about debtors with ``id <= max_before`` (those that
+    existed when the import started; None: the client had none, so it is not asked),
+    except for refs (see :meth:`DebtorResolver._fetch`).
+    Both together answer what asking the whole store would (the lowest id per key),
+    as this import's debtors all have higher ids than the older ones. When one of
+    them changes a matching field (name, birth date, national id), its keys, before
+    and after, become *dirty*: those are asked of the whole store from then on.
+    Keys are packed into one string each: about 4 per row, kept for the whole run.
+    """
+
+    def __init__(self, max_before: int | None) -> None:
+        self.max_before = max_before
+        self._found: dict[Any, int] = {}
+        self._dirty: set[Any] = set()
+        self._unstable: set[int] = set()
+
+    def is_dirty(self, key: Key) -> bool:
+        return bool(self._dirty) and _packed(key) in self._dirty
+
+    def get(self, key: Key) -> int | None:
+        return None if None in key else self._found.get(_packed(key))
+
+    def mine(self, debtor_id: int) -> bool:
+        """Whether this import wrote the debtor."""
+        return self.max_before is None or debtor_id > self.max_before
+
+    def add(self, debtor_id: int, keys: Iterable[Key]) -> None:
+        """Keys one of this import's debtors now has in the store."""
+        unstable = debtor_id in self._unstable
+        for key in keys:
+            if None in key or "" in key:
+                continue  # the lookups never ask for a missing value
+            packed = _packed(key)
+            if unstable or packed in self._dirty:
+                self._dirty.add(packed)
+                continue
+            found = self._found.get(packed)
+            if found is None or debtor_id < found:
+                self._found[packed] = debtor_id
+
+    def changed(self, debtor_id: int, keys: Iterable[Key]) -> None:
+        """One of this import's debtors changed a matching field: ``keys`` are all
+        it had and has; from now on the store answers for them."""
+        self._unstable.add(debtor_id)
+        for key in keys:
+            packed = _packed(key)
+            self._dirty.add(packed)
+            self._found.pop(packed, None)
+
+
+def debtor_keys(values: dict[str, Any], contact_values: Iterable[str] = ()) -> list[Key]:
+    """The keys a debtor with these column values and contact points is matched by
+    through the memo."""
+    name_key = values.get("name_key")
+    keys: list[Key] = [  # no ref: refs are always asked of the store
+        ("nid", values.get("national_id_index")),
+        ("nb", name_key, values.get("birth_date")),
+    ]
+    keys.extend(("nc", name_key, value) for value in contact_values)
+    return keys
+
+
+_SEP = "\x1f"
+
+
+def _packed(key: Key) -> Any:
+    """A key as one string (a third of the memory of a tuple of strings); a key with
+    the separator inside stays a tuple, so that two keys never pack alike."""
+    parts = [p.isoformat() if isinstance(p, date) else str(p) for p in key]
+    if any(_SEP in p for p in parts):
+        return key
+    return _SEP.join(parts)
 
 
 def _same_ref(candidate_ref: str | None, row: AccountRow) -> bool:

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from arrears.ingest.debtors import SOURCE_CONFIDENCE, DebtorResolver, Draft, display, source_of
+from arrears.ingest.debtors import (
+    SOURCE_CONFIDENCE,
+    DebtorMemo,
+    DebtorResolver,
+    Draft,
+    debtor_keys,
+    display,
+    source_of,
+)
 from arrears.ingest.rows import AccountRow
 from arrears.kit.crypto import FieldCipher
 from arrears.store.repositories.audit import AuditEvent
@@ -48,6 +56,8 @@ class Context:
     import_id: int
     at: datetime
     actor: str
+    # The keys of the debtors this import wrote (None: ask the store about every debtor).
+    memo: DebtorMemo | None = None
 
 
 def account_values(row: AccountRow) -> dict[str, Any]:
@@ -79,7 +89,7 @@ def apply_accounts(ctx: Context, rows: list[AccountRow], cipher: FieldCipher) ->
     counts = BatchCounts()
     refs = [r.account_ref for r in rows]
     known = ctx.uow.imports.known_accounts(ctx.client_id, refs)
-    resolver = DebtorResolver(ctx.uow, ctx.client_id, cipher, ctx.import_id, ctx.at)
+    resolver = DebtorResolver(ctx.uow, ctx.client_id, cipher, ctx.import_id, ctx.at, ctx.memo)
     new_rows = [r for r in rows if r.account_ref not in known]
     resolver.prefetch(new_rows)
     resolver.load_existing([k.debtor_id for k in known.values()])
@@ -102,7 +112,7 @@ def apply_accounts(ctx: Context, rows: list[AccountRow], cipher: FieldCipher) ->
 
     old_debtors = {k.debtor_id for k in known.values()}
     old_debtors |= {d for d in debtor_of.values() if isinstance(d, int)}
-    new_contacts = _write_contacts(ctx, rows, debtor_ids, old_debtors)
+    new_contacts = _write_contacts(ctx, rows, debtor_ids, old_debtors, resolver)
     changed_accounts = _update_accounts(ctx, [r for r in rows if r.account_ref in known], known)
     invoice_outcome = _write_invoices(ctx, rows, account_ids)
     changed_debtors = set(resolver.result.updates) | resolver.result.conflicted | new_contacts
@@ -173,6 +183,8 @@ def _write_debtors(ctx: Context, resolver: DebtorResolver, cipher: FieldCipher) 
     )
     for draft, new_id in zip(result.drafts, ids, strict=True):
         draft.id = new_id
+        if ctx.memo is not None:
+            ctx.memo.add(new_id, debtor_keys(draft.values))
         result.facts.extend({**fact, "debtor_id": new_id} for fact in draft.facts)
     ctx.uow.debtors.add_facts(result.facts)
     ctx.uow.debtors.flag_conflicts(result.conflicted, ctx.at)
@@ -189,6 +201,8 @@ def _update_debtors(ctx: Context, resolver: DebtorResolver) -> None:
     events = []
     for debtor_id, changes in resolver.result.updates.items():
         before = resolver.uow.debtors.get_many([debtor_id])[debtor_id]
+        if ctx.memo is not None and ctx.memo.mine(debtor_id) and set(changes) & _MATCHED:
+            _forget(ctx, ctx.memo, debtor_id, before, changes)
         ctx.uow.debtors.update(debtor_id, {**changes, "updated_at": ctx.at})
         shown = [k for k in changes if k not in ("national_id_enc", "name_key")]
         events.append(
@@ -203,6 +217,20 @@ def _update_debtors(ctx: Context, resolver: DebtorResolver) -> None:
             )
         )
     ctx.uow.audit.append_many(events)
+
+
+# Debtor columns the matcher reads (``debtor_ref`` is never updated).
+_MATCHED = {"name_key", "birth_date", "national_id_index"}
+
+
+def _forget(
+    ctx: Context, memo: DebtorMemo, debtor_id: int, before: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    """One of this import's debtors changes a matching field: its keys, old and new,
+    are left to the store (rare: a later row of the same debtor corrects it)."""
+    values = [v for _, _, v in ctx.uow.debtors.contact_keys([debtor_id])]
+    keys = debtor_keys(before, values) + debtor_keys({**before, **changes}, values)
+    memo.changed(debtor_id, keys)
 
 
 def _shown(name: str, value: Any, values: dict[str, Any]) -> Any:
@@ -260,7 +288,11 @@ _CONTACT_COLUMNS = (
 
 
 def _write_contacts(
-    ctx: Context, rows: list[AccountRow], debtor_ids: dict[str, int], old_debtors: set[int]
+    ctx: Context,
+    rows: list[AccountRow],
+    debtor_ids: dict[str, int],
+    old_debtors: set[int],
+    resolver: DebtorResolver,
 ) -> set[int]:
     """Upsert every contact point; returns debtors that gained a new one."""
     wanted: dict[tuple[int, str, str], tuple[Any, ...]] = {}
@@ -291,7 +323,24 @@ def _write_contacts(
         update=("last_seen_at",),
         constants=constants,
     )
+    if ctx.memo is not None:
+        _remember_contacts(ctx.memo, resolver, fresh)
     return {k[0] for k in fresh}
+
+
+def _remember_contacts(
+    memo: DebtorMemo, resolver: DebtorResolver, fresh: list[tuple[int, str, str]]
+) -> None:
+    """The (name, contact) keys the batch's new contact points give this import's
+    debtors (every kind: the store lookup does not look at the kind either)."""
+    name_keys = {d.id: d.values.get("name_key") for d in resolver.result.drafts}
+    for debtor_id, _kind, value in fresh:
+        if not memo.mine(debtor_id):
+            continue
+        name_key = name_keys.get(debtor_id)
+        if name_key is None and debtor_id not in name_keys:
+            name_key = resolver.name_key_of(debtor_id)
+        memo.add(debtor_id, [("nc", name_key, value)])
 
 
 def _update_accounts(ctx: Context, rows: list[AccountRow], known: dict[str, Any]) -> set[str]:

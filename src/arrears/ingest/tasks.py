@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from arrears.errors import ArrearsError, NotFound
+from arrears.ingest.debtors import DebtorMemo
 from arrears.ingest.mapping import HeaderPlan, Mapping, load_mapping, plan_headers
 from arrears.ingest.payments import apply_payments
 from arrears.ingest.readers import RawRow, TableReader, open_table
@@ -140,7 +141,16 @@ def run_import(
         if not request.dry_run:
             uow.commit()
         summary.import_id = None if request.dry_run else import_id
-        ctx = Context(uow=uow, client_id=client.id, import_id=import_id, at=at, actor=request.actor)
+        # Debtors this import writes are remembered, not searched again in the store.
+        memo = DebtorMemo(uow.debtors.max_id(client.id)) if request.kind == "accounts" else None
+        ctx = Context(
+            uow=uow,
+            client_id=client.id,
+            import_id=import_id,
+            at=at,
+            actor=request.actor,
+            memo=memo,
+        )
         stem = (
             f"import-{import_id}-{request.path.stem}"
             if not request.dry_run

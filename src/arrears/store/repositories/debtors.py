@@ -44,27 +44,45 @@ DEBTOR_FIELDS = (
 
 class DebtorRepository(Repository):
     # -- lookups used to recognise the same debtor ---------------------------------
-    def ids_by_ref(self, client_id: int, refs: Iterable[str]) -> dict[str, int]:
-        return self._ids_by("debtor_ref", client_id, refs)
+    # Every lookup answers, per key, the LOWEST matching debtor id: a deterministic tie
+    # rule (scan order differs between SQLite and PostgreSQL), and the one an import's
+    # in-memory memo of its own debtors can reproduce (see ``ingest/debtors.py``).
+    # ``up_to`` limits the answer to debtors with ``id <= up_to`` (those that existed
+    # when an import started); None means all of them.
+    def max_id(self, client_id: int) -> int | None:
+        """The highest id of the client's debtors (None when it has none)."""
+        query = select(func.max(DebtorRecord.id)).where(DebtorRecord.client_id == client_id)
+        return self.session.scalar(query)
 
-    def ids_by_national_index(self, client_id: int, keys: Iterable[str]) -> dict[str, int]:
-        return self._ids_by("national_id_index", client_id, keys)
+    def ids_by_ref(
+        self, client_id: int, refs: Iterable[str], up_to: int | None = None
+    ) -> dict[str, int]:
+        return self._ids_by("debtor_ref", client_id, refs, up_to)
 
-    def _ids_by(self, column: str, client_id: int, keys: Iterable[str]) -> dict[str, int]:
+    def ids_by_national_index(
+        self, client_id: int, keys: Iterable[str], up_to: int | None = None
+    ) -> dict[str, int]:
+        return self._ids_by("national_id_index", client_id, keys, up_to)
+
+    def _ids_by(
+        self, column: str, client_id: int, keys: Iterable[str], up_to: int | None
+    ) -> dict[str, int]:
         """Debtor ids by an indexed text column; the keys travel as one JSON parameter
         (an IN list of 5,000 parameters costs more to build than to run)."""
         out: dict[str, int] = {}
         query = text(
             f"SELECT d.{column}, d.id FROM {json_keys(self.dialect)} CROSS JOIN debtors d "
-            f"WHERE d.client_id = :client AND d.{column} = w.k"
+            f"WHERE d.client_id = :client AND d.{column} = w.k{_up_to(up_to)}"
         )
         for part in chunked(unique(keys), PAIRS_CHUNK):
-            params = {"keys": json.dumps(part), "client": client_id}
-            out.update({key: id_ for key, id_ in self.session.execute(query, params) if key})
+            params = {"keys": json.dumps(part), "client": client_id, **_bound(up_to)}
+            for key, id_ in self.session.execute(query, params):
+                if key:
+                    _keep_lowest(out, key, id_)
         return out
 
     def ids_by_name_birth(
-        self, client_id: int, pairs: Iterable[tuple[str, date]]
+        self, client_id: int, pairs: Iterable[tuple[str, date]], up_to: int | None = None
     ) -> dict[tuple[str, date], int]:
         out: dict[tuple[str, date], int] = {}
         wanted = [(key, born.isoformat()) for key, born in unique(pairs)]
@@ -77,16 +95,17 @@ class DebtorRepository(Repository):
             "SELECT d.name_key, d.birth_date, d.id FROM "
             f"{_json_pairs(self.dialect, 'date')} CROSS JOIN debtors d "
             "WHERE d.name_key = w.a AND d.birth_date = w.b AND d.client_id = :client"
+            f"{_up_to(up_to)}"
         ).columns(name_key=String(), birth_date=Date(), id=Integer())
         for part in chunked(wanted, PAIRS_CHUNK):
-            params = {"pairs": json.dumps(part), "client": client_id}
+            params = {"pairs": json.dumps(part), "client": client_id, **_bound(up_to)}
             for key, born, id_ in self.session.execute(query, params):
                 if born is not None:
-                    out.setdefault((key, born), id_)
+                    _keep_lowest(out, (key, born), id_)
         return out
 
     def ids_by_contact(
-        self, client_id: int, name_values: Iterable[tuple[str, str]]
+        self, client_id: int, name_values: Iterable[tuple[str, str]], up_to: int | None = None
     ) -> dict[tuple[str, str], int]:
         """Debtors with this name key who already have this phone or e-mail."""
         out: dict[tuple[str, str], int] = {}
@@ -97,12 +116,12 @@ class DebtorRepository(Repository):
             f"{_json_pairs(self.dialect, 'text')} "
             "CROSS JOIN contact_points p CROSS JOIN debtors d "
             "WHERE p.value = w.b AND d.id = p.debtor_id AND d.name_key = w.a "
-            "AND d.client_id = :client"
+            f"AND d.client_id = :client{_up_to(up_to)}"
         ).columns(name_key=String(), value=String(), id=Integer())
         for part in chunked(unique(name_values), PAIRS_CHUNK):
-            params = {"pairs": json.dumps(part), "client": client_id}
+            params = {"pairs": json.dumps(part), "client": client_id, **_bound(up_to)}
             for key, value, id_ in self.session.execute(query, params):
-                out.setdefault((key, value), id_)
+                _keep_lowest(out, (key, value), id_)
         return out
 
     # -- writes ---------------------------------------------------------------------
@@ -195,6 +214,21 @@ class DebtorRepository(Repository):
             DebtorRecord.client_id == client_id, DebtorRecord.has_conflicts.is_(True)
         )
         return int(self.session.scalar(query) or 0)
+
+
+def _up_to(up_to: int | None) -> str:
+    """The id bound of a lookup (bound to ``:up_to``), or nothing."""
+    return "" if up_to is None else " AND d.id <= :up_to"
+
+
+def _bound(up_to: int | None) -> dict[str, int]:
+    return {} if up_to is None else {"up_to": up_to}
+
+
+def _keep_lowest(out: dict[Any, int], key: Any, id_: int) -> None:
+    found = out.get(key)
+    if found is None or id_ < found:
+        out[key] = id_
 
 
 def json_keys(dialect: str) -> str:
