@@ -13,9 +13,10 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import String, and_, case, cast, delete, func, insert, or_, select
+from sqlalchemy import String, cast, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from arrears.store.queries.supervision import credit_rule
 from arrears.store.records import (
     AccountRecord,
     ClientRecord,
@@ -361,14 +362,10 @@ def collected_by_owner(
 ) -> pl.DataFrame:  # fmt: skip
     """Payments less reversals paid in [first, last], each with the collector who held the
     account when it was paid: the one covering, else the owner of the account's ownership
-    period then, else today's assignee (as ``queries.supervision.collected`` credits them)."""
+    period then, else today's assignee (``queries.supervision.credit_rule``: the
+    supervisor console's rule)."""
     p, a, o = PaymentRecord, AccountRecord, AccountOwnerRecord
-    owner = func.coalesce(o.covering_id, o.owner_id, a.assignee_id)
-    during = and_(
-        o.account_id == p.account_id, o.started_at <= p.created_at,
-        or_(o.ended_at.is_(None), o.ended_at > p.created_at),
-    )  # fmt: skip
-    signed = case((p.kind == "reversal", -func.abs(p.amount_minor)), else_=p.amount_minor)
+    owner, during, signed = credit_rule()
     query = (
         select(p.account_id, a.client_id, owner, p.currency, p.paid_on, signed)
         .join(a, a.id == p.account_id)

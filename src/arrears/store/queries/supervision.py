@@ -139,6 +139,23 @@ def promises_resolved(
                                    "partial": pl.Int64, "broken": pl.Int64})  # fmt: skip
 
 
+def credit_rule() -> tuple[Any, Any, Any]:
+    """Who a payment is credited to, and its signed amount: (owner, during, signed).
+
+    ``owner``: the collector covering the account when it was paid, else the owner of
+    the ownership period then, else today's assignee; ``during`` joins that ownership
+    period (outer join on ``AccountOwnerRecord``); ``signed``: reversals count negative.
+    """
+    p, a, o = PaymentRecord, AccountRecord, AccountOwnerRecord
+    owner = func.coalesce(o.covering_id, o.owner_id, a.assignee_id)
+    during = and_(
+        o.account_id == p.account_id, o.started_at <= p.created_at,
+        or_(o.ended_at.is_(None), o.ended_at > p.created_at),
+    )  # fmt: skip
+    signed = case((p.kind == "reversal", -func.abs(p.amount_minor)), else_=p.amount_minor)
+    return owner, during, signed
+
+
 def collected(
     session: Session, user_ids: Sequence[int], first: date, last: date, *, few: bool = True
 ) -> pl.DataFrame:
@@ -148,12 +165,7 @@ def collected(
     they hold or held (through the assignee and ownership indexes) instead of the period's.
     """
     p, a, o = PaymentRecord, AccountRecord, AccountOwnerRecord
-    owner = func.coalesce(o.covering_id, o.owner_id, a.assignee_id)
-    during = and_(
-        o.account_id == p.account_id, o.started_at <= p.created_at,
-        or_(o.ended_at.is_(None), o.ended_at > p.created_at),
-    )  # fmt: skip
-    signed = case((p.kind == "reversal", -func.abs(p.amount_minor)), else_=p.amount_minor)
+    owner, during, signed = credit_rule()
     inner = (
         select(owner.label("user_id"), p.currency.label("currency"), signed.label("amount"))
         .join(a, a.id == p.account_id)
