@@ -58,3 +58,11 @@ def build(uow_factory: Callable[[], UnitOfWork], options: Options | None = None)
     with uow_factory() as uow:
         refresh(uow=uow, as_of=NOW.date(), at=NOW, actor="test", options=options)
         uow.commit()
+
+
+def collector(uow: UnitOfWork, username: str = "li", team: str = "north") -> int:
+    """A collector in a team (both created as needed): the user id."""
+    team_id = uow.users.team(team, NOW).id
+    user = uow.users.add(username=username, display_name=username.title(), role="collector",
+                         team_id=team_id, created_at=NOW)  # fmt: skip
+    return int(user.id)

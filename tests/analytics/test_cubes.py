@@ -41,13 +41,11 @@ def _worked(uow_factory: Factory) -> None:
     options = load_options(ROOT / "config")
     seed.build(uow_factory, options)
     with uow_factory() as uow:
-        team = uow.users.team("north", seed.NOW)
-        li = uow.users.add(username="li", display_name="Li", role="collector", team_id=team.id,
-                           created_at=seed.NOW)  # fmt: skip
+        li = seed.collector(uow)
         found = {i: uow.accounts.find(f"cn-{i}", client="cn") for i in (1, 3, 5)}
         accounts = {i: a for i, a in found.items() if a is not None}
         for i in (1, 3):
-            accounts[i].assignee_id = li.id
+            accounts[i].assignee_id = li
 
         def row(i: int, channel: str, direction: str, when: datetime, outcome: str | None,
                 user: int | None = None) -> dict[str, object]:  # fmt: skip
@@ -59,7 +57,7 @@ def _worked(uow_factory: Factory) -> None:
         uow.interactions.add_many([
             row(3, "sms", "in", at(20, 12), None),
             row(1, "sms", "in", at(22, 10), None),
-            row(1, "call", "out", at(20, 15), "conversation", li.id),
+            row(1, "call", "out", at(20, 15), "conversation", li),
             row(5, "call", "in", at(20, 9), "complaint"),
         ])  # fmt: skip
         for i, status, due in ((1, "kept", 21), (5, "broken", 20)):

@@ -45,14 +45,12 @@ def _history(uow_factory: Factory) -> None:
     options = load_options(ROOT / "config")
     seed.build(uow_factory, options)
     with uow_factory() as uow:
-        team = uow.users.team("north", seed.NOW)
-        li = uow.users.add(username="li", display_name="Li", role="collector", team_id=team.id,
-                           created_at=seed.NOW)  # fmt: skip
+        li = seed.collector(uow)
         for i in range(4):
             account = uow.accounts.find(f"cn-{i}", client="cn")
             assert account is not None
             account.arms = {"m1-tone": "standard" if i % 2 == 0 else "empathetic"}
-            account.assignee_id = li.id if i in (1, 3) else None
+            account.assignee_id = li if i in (1, 3) else None
             if i == 0:  # its payment of 5 September reversed: no longer paying from 10 October
                 uow.payments.add(client_id=account.client_id, account_id=account.id,
                                  reference="cn-r0", kind="reversal", amount_minor=10_000,
