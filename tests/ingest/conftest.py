@@ -26,17 +26,23 @@ def write_text(tmp_path: Path) -> WriteText:
 
 @pytest.fixture(autouse=True)
 def columnar_matches_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every accounts batch screened in these tests is screened both ways — column by
-    column (``rows.columns``, what imports use) and row by row — and the two results
-    must be equal: every import fixture of the suite checks the columnar path."""
+    """Every accounts and payments batch screened in these tests is screened both
+    ways — column by column (``rows.columns``, ``rows.payment_columns``: what imports
+    use) and row by row — and the two results must be equal: every import fixture of
+    the suite checks the columnar paths (phones read by block among them)."""
     from arrears.ingest.rows import batch
 
-    columnar = batch.screen_accounts
+    for kind, name in (("accounts", "screen_accounts"), ("payments", "screen_payments")):
+        monkeypatch.setattr(batch, name, _both_ways(kind, getattr(batch, name)))
+
+
+def _both_ways(kind: str, columnar):  # type: ignore[no-untyped-def]
+    from arrears.ingest.rows import batch
 
     def both(plan, rows, row_problems, stored):  # type: ignore[no-untyped-def]
         found = columnar(plan, rows, row_problems, stored)
-        expected = batch.screen_batch("accounts", plan, rows, row_problems, stored, False)
-        assert found == expected, "columnar screening differs from the row validator"
+        expected = batch.screen_batch(kind, plan, rows, row_problems, stored, False)
+        assert found == expected, f"columnar screening of {kind} differs from the row validator"
         return found
 
-    monkeypatch.setattr(batch, "screen_accounts", both)
+    return both

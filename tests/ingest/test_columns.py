@@ -205,7 +205,7 @@ def test_a_batch_of_plain_rows_is_decided_column_by_column(tmp_path: Path):
     with open_table(path) as reader:
         plan = plan_headers(reader.headers, None, "accounts")
         rows = next(reader.batches(100))
-        frame, present = columns._canonical_frame(plan, rows)
+        frame, present = columns._canonical_frame(plan, rows, columns.ACCOUNT_COLUMNS)
         frame = frame.with_columns(
             _hash=columns.pl.Series(columns._hashes(frame, present, plan.formats, plan, rows))
         )

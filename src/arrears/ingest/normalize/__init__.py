@@ -16,6 +16,7 @@ knowing about its values):
 * ``amounts`` — amounts in exact minor units, and currencies;
 * ``dates`` — dates in every common notation, Excel serials included;
 * ``contacts`` — phone numbers, e-mail addresses and cells holding several of them;
+* ``phone_blocks`` — phone numbers read once per number block (proven by ``regex_nfa``);
 * ``identity`` — names and identifiers (national ids);
 * ``scalars`` — yes/no values and whole numbers.
 """
@@ -37,6 +38,7 @@ from arrears.ingest.normalize.identity import (
     normalize_name,
     normalize_national_id,
 )
+from arrears.ingest.normalize.phone_blocks import normalize_phone_by_block
 from arrears.ingest.normalize.scalars import parse_bool, parse_int
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "normalize_name",
     "normalize_national_id",
     "normalize_phone",
+    "normalize_phone_by_block",
     "parse_amount",
     "parse_bool",
     "parse_date",

@@ -171,4 +171,7 @@ def split_multi(text: str | None) -> list[str]:
     """The parts of a several-values cell, separated by ``;`` ``|`` ``；`` ``｜`` or line breaks."""
     if text is None:
         return []
+    if _MULTI.search(text) is None:  # most cells hold one value: no split, one strip
+        single = text.strip()
+        return [single] if single else []
     return [part.strip() for part in _MULTI.split(text) if part.strip()]

@@ -24,6 +24,10 @@ The package, one concept a module:
 * ``payments`` — :func:`validate_payment`;
 * ``batch`` — :func:`screen_batch` (the unit of work of a worker process) and
   :func:`validate_batch`.
+* ``columns`` — the same screening column by column with Polars (accounts), with
+  ``column_identity`` (national ids and birth dates over columns) and
+  ``payment_columns`` (payments): identical results, the row validator kept as
+  the reference for every row the column checks cannot accept.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ point the creditor gave us.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
 
@@ -21,6 +22,7 @@ from arrears.ingest import geo
 from arrears.ingest.mapping import Formats
 from arrears.ingest.normalize import (
     FieldProblem,
+    PhoneInfo,
     clean_identifier,
     name_key,
     normalize_currency,
@@ -171,18 +173,22 @@ def contact_values(
     country: str | None,
     time_zones: tuple[str, ...],
     region: str | None,
+    read_phone: Callable[[str, str | None], PhoneInfo] = normalize_phone,
 ) -> tuple[tuple[ContactValue, ...], list[tuple[str, str, str]]]:
     """A row's contact points and its (field, value, reason) problems.
 
     Shared by the row validator and the columnar one (``rows.columns``), so both read
     contact cells the same way: national phone numbers in ``region``, duplicates (after
-    normalising) kept once, phones first, then e-mails, then the address.
+    normalising) kept once, phones first, then e-mails, then the address. The row
+    validator reads each phone with ``normalize_phone``; the columnar one by number
+    block (``normalize_phone_by_block``, the same results), and every import test
+    compares the two.
     """
     found: dict[tuple[str, str], ContactValue] = {}
     problems: list[tuple[str, str, str]] = []
     for part in split_multi(phones):
         try:
-            info = normalize_phone(part, region)
+            info = read_phone(part, region)
         except FieldProblem as exc:
             problems.append(("phones", part, exc.reason))
             continue

@@ -17,6 +17,7 @@ from arrears.ingest.readers import RawRow
 from arrears.ingest.rows.accounts import validate_account
 from arrears.ingest.rows.columns import screen_accounts
 from arrears.ingest.rows.model import AccountRow, PaymentRow, Rejection, raw_row_hash
+from arrears.ingest.rows.payment_columns import screen_payments
 from arrears.ingest.rows.payments import validate_payment
 
 Result = AccountRow | PaymentRow | list[Rejection]
@@ -38,12 +39,16 @@ def screen_batch(
     the hash of the row they were last imported from. An invoice row is never
     unchanged here: several rows share its account, whose hash is none of theirs.
     With ``columnar`` an accounts batch is screened by :func:`.columns.screen_accounts`
-    (the same results, most rows decided column by column).
+    and a payments batch by :func:`.payment_columns.screen_payments` (the same
+    results, most rows decided column by column).
     """
     validate = _validator(kind)
     if columnar and kind == "accounts":
         found, results_ = screen_accounts(plan, rows, row_problems, stored)
         return found, list(results_)
+    if columnar and kind == "payments":
+        found, payments = screen_payments(plan, rows, row_problems, stored)
+        return found, list(payments)
     key_column, formats = KEY_COLUMNS[kind], plan.formats
     unchanged = 0
     results: list[Result] = []

@@ -16,8 +16,9 @@ most rows with whole-column expressions instead of one Python call per field:
   (country, region, jurisdiction, language, time zones), postal codes, dates —
   are read by the row validator's own functions once per distinct value and
   joined back;
-* contact cells go through :func:`.accounts.contact_values` (the validator's code;
-  phones are parsed once per distinct number by its cache).
+* contact cells go through :func:`.accounts.contact_values` (the validator's code),
+  phones read by number block (:mod:`..normalize.phone_blocks`: one phonenumbers
+  parse per block of numbers proven to read alike, the same results).
 
 A row any of these checks cannot accept — a bad value, an unusual notation, a
 quote in a cell — goes to :func:`.accounts.validate_account`, whole. Rejections
@@ -29,12 +30,17 @@ fixture).
 Row hashes are :func:`.model.raw_row_hash`'s: the JSON payload is built as one
 string column (rows holding characters JSON escapes are hashed by that function)
 and digested in one pass.
+
+The machinery — :func:`screen` with a :class:`Kind`, and the plain-cell,
+per-value, date and amount checks — serves payments too
+(``rows.payment_columns``); national ids are checked in ``rows.column_identity``.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -42,7 +48,12 @@ import polars as pl
 
 from arrears.core import currency as currencies
 from arrears.ingest.mapping import ACCOUNT_COLUMNS, Formats, HeaderPlan, project
-from arrears.ingest.normalize import FieldProblem, name_key, normalize_currency
+from arrears.ingest.normalize import (
+    FieldProblem,
+    name_key,
+    normalize_currency,
+    normalize_phone_by_block,
+)
 from arrears.ingest.readers import RawRow
 from arrears.ingest.rows.accounts import (
     _debtor_kind,
@@ -51,6 +62,7 @@ from arrears.ingest.rows.accounts import (
     contact_values,
     validate_account,
 )
+from arrears.ingest.rows.column_identity import with_identity
 from arrears.ingest.rows.fields import _Fields, _read_date
 from arrears.ingest.rows.model import AccountRow, Rejection, _reading, raw_row_hash
 
@@ -64,10 +76,18 @@ _REQUIRED = ("account_ref", "name", "currency", "principal", "due_on")
 # inner spaces (Python's str.split() splits on all of these), or a JSON escape.
 _UNCLEAN = r"[\x00-\x1f\x7f-\x9f]|[^\S ]|^ | $|  "
 _JSON_ESCAPED = r'[\x00-\x1f"\\]'
-_CN_ID = r"^[0-9]{17}[0-9X]$"
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
 _FAIL = object()  # a per-value reading that found a problem: the row goes the slow way
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What the columnar screening needs of one import kind."""
+
+    columns: tuple[str, ...]  # every canonical column
+    key: str  # the column naming the stored row
+    invoices: bool  # whether an invoice row is never unchanged (accounts)
+    fast: Callable[[pl.DataFrame, list[str], Formats], dict[int, Any]]  # rows the columns accept
+    validate: Callable[..., Any]  # the row validator, for every other row
 
 
 def screen_accounts(
@@ -78,28 +98,40 @@ def screen_accounts(
 ) -> tuple[int, list[Result]]:
     """(how many rows are unchanged, the results of the others in order): see the
     module docstring and :func:`.batch.screen_batch`."""
+    return screen(ACCOUNTS, plan, rows, row_problems, stored)
+
+
+def screen(
+    kind: Kind,
+    plan: HeaderPlan,
+    rows: Sequence[RawRow],
+    row_problems: dict[int, str],
+    stored: dict[str, str | None],
+) -> tuple[int, list[Any]]:
+    """The rows of one import kind screened column by column (see the module docstring)."""
     if not rows:
         return 0, []
     formats = plan.formats
-    frame, present = _canonical_frame(plan, rows)
+    frame, present = _canonical_frame(plan, rows, kind.columns)
     hashes = _hashes(frame, present, formats, plan, rows)
     frame = frame.with_columns(pl.Series("_hash", hashes, dtype=pl.String))
-    key = pl.col("account_ref")
+    key = pl.col(kind.key)
     same = pl.col("_hash") == key.replace_strict(
         list(stored), [v for v in stored.values()], default=None, return_dtype=pl.String
     )
+    # As screen_batch tests them: a non-empty key, no (or an empty) invoice number.
+    no_invoice = (
+        (pl.col("invoice_no").is_null() | (pl.col("invoice_no") == ""))
+        if kind.invoices
+        else pl.lit(True)
+    )
     frame = frame.with_columns(
-        # As screen_batch tests them: a non-empty key, no (or an empty) invoice number.
-        _unchanged=(
-            (key.str.len_bytes() > 0)
-            & (pl.col("invoice_no").is_null() | (pl.col("invoice_no") == ""))
-            & same
-        ).fill_null(False)
+        _unchanged=((key.str.len_bytes() > 0) & no_invoice & same).fill_null(False)
     )
     unchanged = int(frame["_unchanged"].sum())
     todo = frame.filter(~pl.col("_unchanged"))
-    fast = _fast_rows(todo, present, formats)
-    results: list[Result] = []
+    fast = kind.fast(todo, present, formats) if todo.height else {}
+    results: list[Any] = []
     by_number = dict(rows)
     for number, digest in zip(todo["_row"].to_list(), todo["_hash"].to_list(), strict=True):
         found = fast.get(number)
@@ -111,26 +143,31 @@ def screen_accounts(
             results.append([Rejection(number, "(row)", None, problem)])
         else:
             canonical = project(plan, by_number[number])
-            results.append(validate_account(number, canonical, formats, digest))
+            results.append(kind.validate(number, canonical, formats, digest))
     return unchanged, results
 
 
-def _canonical_frame(plan: HeaderPlan, rows: Sequence[RawRow]) -> tuple[pl.DataFrame, list[str]]:
+def _canonical_frame(
+    plan: HeaderPlan, rows: Sequence[RawRow], every: tuple[str, ...]
+) -> tuple[pl.DataFrame, list[str]]:
     """Every canonical column (null when the file has none) and the names the file
     gives (by a header or a constant), as :func:`.mapping.project` reads them."""
-    cells = list(zip(*(values for _, values in rows), strict=True))
-    columns: dict[str, pl.Series] = {}
-    for name, index in plan.columns.items():
-        columns[name] = pl.Series(name, cells[index], dtype=pl.String)
+    values = [cells for _, cells in rows]
+    width = len(values[0])
+    if any(len(cells) != width for cells in values):
+        raise ValueError("the rows of a batch have different numbers of cells")
+    # Polars reads the rows into columns itself (half the CPU of transposing in Python).
+    raw = pl.DataFrame(values, schema=[(f"c{i}", pl.String) for i in range(width)], orient="row")
     present = [*plan.columns, *(c for c in plan.constants if c not in plan.columns)]
-    frame = pl.DataFrame(
-        {"_row": pl.Series([number for number, _ in rows], dtype=pl.Int64), **columns}
+    frame = raw.select(
+        pl.Series("_row", [number for number, _ in rows], dtype=pl.Int64),
+        *(pl.col(f"c{index}").alias(name) for name, index in plan.columns.items()),
     )
     filled = [
         (pl.col(n).fill_null(v) if n in plan.columns else pl.lit(v, pl.String)).alias(n)
         for n, v in plan.constants.items()
     ]
-    missing = [pl.lit(None, pl.String).alias(n) for n in ACCOUNT_COLUMNS if n not in present]
+    missing = [pl.lit(None, pl.String).alias(n) for n in every if n not in present]
     return frame.with_columns(*filled, *missing), present
 
 
@@ -171,17 +208,16 @@ def _hashes(
 
 def _fast_rows(frame: pl.DataFrame, present: list[str], formats: Formats) -> dict[int, AccountRow]:
     """The rows the column checks accept, as AccountRows by row number."""
-    if frame.height == 0:
-        return {}
-    frame = frame.with_columns(_ok=_plain(present) & _required())
+    frame = frame.with_columns(_ok=plain(present) & _required(_REQUIRED))
     frame, places = _with_lookups(frame, formats)
-    frame = _with_amounts(frame, formats)
-    frame = _with_identity(frame)
+    frame = with_amounts(frame, formats, _AMOUNTS)
+    frame = with_identity(frame)
     frame = frame.filter(pl.col("_ok"))
     return _assemble(frame, places, formats)
 
 
-def _plain(present: list[str]) -> pl.Expr:
+def plain(present: list[str]) -> pl.Expr:
+    """Every cell of the row plain (see the module docstring): cleaning it is the identity."""
     checks = [
         (
             pl.col(n).is_null()
@@ -192,11 +228,11 @@ def _plain(present: list[str]) -> pl.Expr:
     return pl.all_horizontal(checks) if checks else pl.lit(True)
 
 
-def _required() -> pl.Expr:
-    return pl.all_horizontal([pl.col(n).is_not_null() for n in _REQUIRED])
+def _required(names: tuple[str, ...]) -> pl.Expr:
+    return pl.all_horizontal([pl.col(n).is_not_null() for n in names])
 
 
-def _per_value(
+def per_value(
     frame: pl.DataFrame, columns: list[str], read: Callable[..., Any], name: str
 ) -> tuple[pl.DataFrame, list[Any]]:
     """``read`` once per distinct combination of ``columns``: the frame with an index
@@ -209,7 +245,7 @@ def _per_value(
     return joined.with_columns(_ok=pl.col("_ok") & ~failed), readings
 
 
-def _reading_of(read: Callable[..., Any]) -> Callable[..., Any]:
+def reading_of(read: Callable[..., Any]) -> Callable[..., Any]:
     def guarded(*values: Any) -> Any:
         try:
             return read(*values)
@@ -232,52 +268,57 @@ def _place_of(
 
 def _with_lookups(frame: pl.DataFrame, formats: Formats) -> tuple[pl.DataFrame, list[Any]]:
     """Currency, debtor kind, place, postal code and dates, read once per distinct value."""
-    frame, currencies_ = _per_value(
-        frame, ["currency"], _reading_of(lambda c: None if c is None else normalize_currency(c)),
+    frame, currencies_ = per_value(
+        frame, ["currency"], reading_of(lambda c: None if c is None else normalize_currency(c)),
         "_currency",
     )  # fmt: skip
-    frame, kinds = _per_value(
-        frame, ["debtor_kind"], _reading_of(lambda k: "person" if k is None else _debtor_kind(k)),
+    frame, kinds = per_value(
+        frame, ["debtor_kind"], reading_of(lambda k: "person" if k is None else _debtor_kind(k)),
         "_kind",
     )  # fmt: skip
-    frame, places = _per_value(
+    frame, places = per_value(
         frame, ["country", "region", "jurisdiction", "language"], _place_of, "_place"
     )
     frame = frame.with_columns(
-        _currency_code=_gather(frame, currencies_, "_currency"),
-        _debtor_kind=_gather(frame, kinds, "_kind"),
-        _country=_gather(frame, [None if p is _FAIL else p.country for p in places], "_place"),
+        _currency_code=gather(frame, currencies_, "_currency"),
+        _debtor_kind=gather(frame, kinds, "_kind"),
+        _country=gather(frame, [None if p is _FAIL else p.country for p in places], "_place"),
     )
-    frame, codes = _per_value(
+    frame, codes = per_value(
         frame,
         ["postal_code", "_country"],
-        _reading_of(lambda t, c: None if t is None else _postal_code(t, c)),
+        reading_of(lambda t, c: None if t is None else _postal_code(t, c)),
         "_postal",
     )
-    frame = frame.with_columns(_postal_code=_gather(frame, codes, "_postal"))
-    # Dates: one dictionary for every date column of the batch.
-    texts = pl.concat([frame[c].drop_nulls() for c in _DATES]).unique().to_list()
+    frame = frame.with_columns(_postal_code=gather(frame, codes, "_postal"))
+    return with_dates(frame, formats, _DATES), places
+
+
+def with_dates(frame: pl.DataFrame, formats: Formats, names: tuple[str, ...]) -> pl.DataFrame:
+    """Date columns ``_<name>``, read once per distinct text of the batch (one dictionary
+    for every date column); a text that is not a date in range clears ``_ok``."""
+    texts = pl.concat([frame[c].drop_nulls() for c in names]).unique().to_list()
     found = {t: _read_date(t, formats.day_first, formats.date_format) for t in texts}
     good = {t: d for t, d in found.items() if isinstance(d, date)}
     parsed = [
         pl.col(c)
         .replace_strict(list(good), list(good.values()), default=None, return_dtype=pl.Date)
         .alias(f"_{c}")
-        for c in _DATES
+        for c in names
     ]
     frame = frame.with_columns(parsed)
     dates_ok = pl.all_horizontal([pl.col(c).is_null() | pl.col(f"_{c}").is_not_null()
-                                  for c in _DATES])  # fmt: skip
-    return frame.with_columns(_ok=pl.col("_ok") & dates_ok), places
+                                  for c in names])  # fmt: skip
+    return frame.with_columns(_ok=pl.col("_ok") & dates_ok)
 
 
-def _gather(frame: pl.DataFrame, readings: list[Any], index: str) -> pl.Series:
-    """The readings (strings) of each row, by the index column ``_per_value`` added."""
+def gather(frame: pl.DataFrame, readings: list[Any], index: str) -> pl.Series:
+    """The readings (strings) of each row, by the index column ``per_value`` added."""
     values = pl.Series([None if r is _FAIL else r for r in readings], dtype=pl.String)
     return values.gather(frame[index])
 
 
-def _with_amounts(frame: pl.DataFrame, formats: Formats) -> pl.DataFrame:
+def with_amounts(frame: pl.DataFrame, formats: Formats, names: tuple[str, ...]) -> pl.DataFrame:
     """Amounts in minor units where they are digits, optionally grouped in threes by the
     separator that is not the decimal one, with at most the currency's decimals: what
     ``fields._amounts`` and ``parse_amount`` read them as, without their notation checks."""
@@ -296,7 +337,7 @@ def _with_amounts(frame: pl.DataFrame, formats: Formats) -> pl.DataFrame:
     group = "\\" + ("," if formats.decimal == "." else ".")
     shape = f"^((?:[0-9]{{1,3}}(?:{group}[0-9]{{3}})+)|[0-9]{{1,15}})(?:{decimal}([0-9]+))?$"
     checks, values = [], []
-    for name in _AMOUNTS:
+    for name in names:
         text = pl.col(name)
         parts = text.str.extract_groups(shape)
         whole = parts.struct.field("1").str.replace_all(group, "")
@@ -309,57 +350,6 @@ def _with_amounts(frame: pl.DataFrame, formats: Formats) -> pl.DataFrame:
         ).fill_null(0) * power(exponent - digits)
         values.append(minor.alias(f"_{name}"))
     return frame.with_columns(*values, _ok=pl.col("_ok") & pl.all_horizontal(checks))
-
-
-def _with_identity(frame: pl.DataFrame) -> pl.DataFrame:
-    """National ids as ``normalize_national_id`` or ``clean_identifier`` read them, the
-    birth date a China resident id carries, and the name keys."""
-    nid, country = pl.col("national_id"), pl.col("_country")
-    person = pl.col("_debtor_kind") == "person"
-    cn_shape = nid.str.contains(_CN_ID)
-    cn = person & nid.is_not_null() & (country.eq_missing("CN") | (country.is_null() & cn_shape))
-    us = person & nid.is_not_null() & country.eq_missing("US")
-    birth = nid.str.slice(6, 8).str.strptime(pl.Date, "%Y%m%d", strict=False)
-    total = pl.sum_horizontal(
-        [nid.str.slice(i, 1).cast(pl.Int64, strict=False) * w for i, w in enumerate(_WEIGHTS)]
-    )
-    check = (total % 11).replace_strict(
-        list(range(11)), list(_CHECK), default=None, return_dtype=pl.String
-    )
-    cn_ok = (
-        cn_shape
-        & birth.is_not_null()
-        & (birth.dt.strftime("%Y%m%d") == nid.str.slice(6, 8))
-        & (nid.str.slice(6, 4) != "0000")
-        & (check == nid.str.slice(17, 1))
-    )
-    area, group, serial = nid.str.slice(0, 3), nid.str.slice(3, 2), nid.str.slice(5, 4)
-    us_ok = (
-        nid.str.contains(r"^[0-9]{9}$")
-        & ~area.is_in(["000", "666"])
-        & (area < "900")
-        & (group != "00")
-        & (serial != "0000")
-    )
-    nid_ok = (
-        nid.is_null()
-        | (
-            nid.str.contains(r"^[0-9A-Z]+$")
-            & pl.when(cn).then(cn_ok).when(us).then(us_ok).otherwise(True)
-        )
-    ).fill_null(False)
-    # A person's China resident id gives the birth date, or must agree with the one written.
-    carries = person & nid.is_not_null() & (country.is_null() | country.eq_missing("CN")) & cn_shape
-    written = pl.col("_birth_date")
-    agrees = ~carries | written.is_null() | (written == birth)
-    simple_name = pl.col("name").str.contains(r"^[\x20-\x7e\p{Han}]+$")
-    return frame.with_columns(
-        _ok=pl.col("_ok") & nid_ok & agrees.fill_null(False),
-        _birth=pl.when(carries & written.is_null()).then(birth).otherwise(written),
-        _name_key=pl.when(simple_name)
-        .then(pl.col("name").str.to_lowercase().str.replace_all(" ", "", literal=True))
-        .otherwise(None),
-    )
 
 
 _ASSEMBLED = (
@@ -385,7 +375,7 @@ def _assemble(frame: pl.DataFrame, places: list[Any], formats: Formats) -> dict[
         place = places[place_index]
         contacts, problems = contact_values(
             phones, emails, address, address, place.country, place.time_zones,
-            place.country or default_region,
+            place.country or default_region, normalize_phone_by_block,
         )  # fmt: skip
         if problems:
             continue
@@ -397,3 +387,6 @@ def _assemble(frame: pl.DataFrame, places: list[Any], formats: Formats) -> dict[
             product, source, invoice_no, invoice_date, digest,
         )  # fmt: skip
     return out
+
+
+ACCOUNTS = Kind(ACCOUNT_COLUMNS, "account_ref", True, _fast_rows, validate_account)
