@@ -32,6 +32,7 @@ from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import polars as pl
+import polars.selectors as cs
 
 from arrears.analytics import kept
 from arrears.analytics.inputs import Inputs, Scope
@@ -174,20 +175,32 @@ def build(*, uow: UnitOfWork, as_of: date, accounts: pl.DataFrame, payments: pl.
     """Read every interaction once, sum it into each cube and keep the cubes, with the accounts
     and payments the refresh read and every day's ``totals`` (the other reports' filtered views
     narrow those instead of reading the store). Returns the rows kept."""
-    batches = list(store.interaction_batches(uow.session))
-    read = pl.concat(batches) if batches else pl.DataFrame(schema=store.INTERACTION_SCHEMA)
+    batches = [_coded(b) for b in store.interaction_batches(uow.session)]
+    read = pl.concat(batches) if batches else _coded(pl.DataFrame(schema=store.INTERACTION_SCHEMA))
     del batches
-    rows = facts(read, accounts)
+    rows = facts(read, _coded(accounts.select("account_id", *CELL)))
     del read
     held = 0
     for name, make in BUILDERS.items():
-        held += _keep(uow, name, make(rows).sort("day"), as_of, at)
-    held += _keep(uow, EXPERIMENT, experiment_cube(rows, accounts).sort("day"), as_of, at)
+        held += _keep(uow, name, _decoded(make(rows)).sort("day"), as_of, at)
+    cube = experiment_cube(rows, accounts)
+    held += _keep(uow, EXPERIMENT, _decoded(cube).sort("day"), as_of, at)
     del rows
     paid = queries.collected_by_owner(uow.session)
     held += _keep(uow, COLLECTED, collected_cube(paid, accounts).sort("day"), as_of, at)
     frames = (("accounts", accounts), ("payments", payments), ("totals", totals))
     return held + sum(_keep(uow, name, frame, as_of, at) for name, frame in frames)
+
+
+def _coded(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text columns as categoricals while millions of interactions are held: a channel,
+    status or segment takes 4 bytes a row instead of a 16-byte string view, which keeps the
+    refresh's peak memory to a fraction (the cubes are small and keep plain text)."""
+    return frame.with_columns(cs.string().cast(pl.Categorical))
+
+
+def _decoded(cube: pl.DataFrame) -> pl.DataFrame:
+    return cube.with_columns(cs.categorical().cast(pl.String))
 
 
 def _keep(uow: UnitOfWork, name: str, frame: pl.DataFrame, as_of: date, at: datetime) -> int:
