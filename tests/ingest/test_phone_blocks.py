@@ -184,7 +184,7 @@ def test_the_automaton_agrees_with_re_on_every_continuation(
 
 
 def test_the_automaton_refuses_what_it_does_not_read() -> None:
-    for pattern in ("(?=1)\\d", "a", "\\w", "1$", "(?P<x>1)", "1*?"):
+    for pattern in ("(?=1)\\d", "a", "\\w", "1$", "(?P<x>1)", "1*?", "1*+", "\\d{,3}"):
         with pytest.raises(Unsupported):
             compile_nfa(pattern)
     assert compile_nfa("0|01").exhausted("01")

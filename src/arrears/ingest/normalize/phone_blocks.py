@@ -14,8 +14,8 @@ E.164 form carries as written.
 (the first number of a block is parsed with :func:`.contacts.normalize_phone`
 and kept as the block's representative) and gives ``None`` — "parse this one
 yourself" — whenever it cannot: an unusual character, a region with a national
-prefix transform, a pattern using a construct the small regex reader here does
-not know, or no prefix shorter than the number that decides everything.
+prefix transform, a pattern outside the regex subset ``regex_nfa`` vouches for, or no
+prefix shorter than the number that decides everything.
 
 The proof, for a block of ``digits`` of length ``L`` with prefix ``P = digits[:k]``:
 
@@ -24,7 +24,7 @@ The proof, for a block of ``digits`` of length ``L`` with prefix ``P = digits[:k
   patterns, none of which can read past ``P``;
 * every national number pattern of every region of the country code, matched
   whole from each of those places, accepts either every or no continuation of
-  ``P`` to length ``L`` (a small NFA over the digits, checked exactly);
+  ``P`` to length ``L`` (a small automaton over the digits, checked exactly);
 * the international prefix does not match (the number would leave the region's
   plan), leading digits cannot read past ``P``, the longest time-zone prefix fits
   in it, and the
@@ -47,7 +47,7 @@ from phonenumbers.tzdata import TIMEZONE_DATA
 
 from arrears.ingest.normalize.base import FieldProblem, nfkc
 from arrears.ingest.normalize.contacts import _IDD_00, PhoneInfo, _phone
-from arrears.ingest.normalize.regex_nfa import Nfa, Unsupported, compile_nfa
+from arrears.ingest.normalize.regex_nfa import Automaton, Unsupported, compile_nfa
 
 # Digits and the characters whose handling by phonenumbers depends only on where they
 # stand, after an optional +. Anything else (letters, #, /, full-width forms NFKC
@@ -164,10 +164,10 @@ class _Plan:
     """What phonenumbers consults for the numbers of one country calling code."""
 
     code: str
-    strip: tuple[tuple[re.Pattern[str], Nfa], ...]  # national prefixes for parsing
-    idd: tuple[re.Pattern[str], Nfa] | None  # the region's international prefix
-    leading: tuple[Nfa, ...]  # the leading-digits patterns of the code's regions
-    national: tuple[Nfa, ...]  # every national number pattern of the code's regions
+    strip: tuple[tuple[re.Pattern[str], Automaton], ...]  # national prefixes for parsing
+    idd: tuple[re.Pattern[str], Automaton] | None  # the region's international prefix
+    leading: tuple[Automaton, ...]  # the leading-digits patterns of the code's regions
+    national: tuple[Automaton, ...]  # every national number pattern of the code's regions
     zone_width: int  # digits of the national number the time-zone map may read
 
 
@@ -252,7 +252,7 @@ def _national_patterns(metadata: PhoneMetadata) -> set[str]:
     return found
 
 
-def _at_start(pattern: str) -> tuple[re.Pattern[str], Nfa]:
+def _at_start(pattern: str) -> tuple[re.Pattern[str], Automaton]:
     """A pattern phonenumbers applies with ``re.match``, and its automaton."""
     return re.compile(pattern), compile_nfa(pattern)
 

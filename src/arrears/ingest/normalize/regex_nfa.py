@@ -2,286 +2,119 @@
 
 ``phonenumbers`` describes numbering plans with regular expressions built from
 digits, classes (``[2-9]``, ``\\d``), groups, alternatives and counted repeats.
-:func:`compile_nfa` reads exactly that subset (anything else raises
-:class:`Unsupported`, so a caller falls back to asking ``phonenumbers``) into a
-nondeterministic automaton, which answers the question the phone blocks need:
-given the first digits of a string and how many digits follow, does the pattern
-match *every* such string, *none*, or some? :func:`max_width` bounds how far a
-pattern used with ``re.match`` can read, and :meth:`Nfa.exhausted` tells when it reads no
-further than a given start.
+:func:`compile_nfa` accepts exactly that subset (anything else raises
+:class:`Unsupported`, so a caller falls back to asking ``phonenumbers``) and lets
+``interegular`` turn it into a deterministic automaton, which answers the question
+the phone blocks need: given the first digits of a string and how many digits
+follow, does the pattern match *every* such string, *none*, or some?
+:func:`max_width` bounds how far a pattern used with ``re.match`` can read, and
+:meth:`Automaton.exhausted` tells when it reads no further than a given start.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+import interegular
 
 _DIGITS = "0123456789"
 
+# The syntax vouched for: digits, |, groups (plain or (?:), \d, classes of digits and
+# ranges, greedy repeats. interegular reads more (letters, lookaheads, lazy repeats), but
+# not all of it the way ``re`` does (possessive repeats), and nothing else is needed.
+_QUANTIFIER = r"(?:[?*+]|\{\d+(?:,\d*)?\})(?![?*+{])"
+_CLASS = r"\[\^?(?:[0-9](?:-[0-9])?|\\d)+\]"
+_SUBSET = re.compile(rf"(?:[0-9|()]|\(\?:|\\d|{_CLASS}|{_QUANTIFIER})*")
+
 
 class Unsupported(ValueError):
-    """A pattern using a construct this reader does not know."""
+    """A pattern using a construct this reader does not vouch for."""
 
 
-@dataclass(frozen=True)
-class _Set:
-    chars: frozenset[str]
-
-
-@dataclass(frozen=True)
-class _Seq:
-    items: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class _Alt:
-    items: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class _Rep:
-    item: Node
-    lo: int
-    hi: int | None  # None: unbounded
-
-
-Node = _Set | _Seq | _Alt | _Rep
-
-
-class _Reader:
-    """Recursive descent over the pattern text."""
-
-    def __init__(self, text: str) -> None:
-        self.text, self.at = text, 0
-
-    def peek(self) -> str:
-        return self.text[self.at] if self.at < len(self.text) else ""
-
-    def take(self) -> str:
-        char = self.peek()
-        if not char:
-            raise Unsupported(self.text)
-        self.at += 1
-        return char
-
-    def alternatives(self) -> Node:
-        items = [self.sequence()]
-        while self.peek() == "|":
-            self.at += 1
-            items.append(self.sequence())
-        return _Alt(tuple(items)) if len(items) > 1 else items[0]
-
-    def sequence(self) -> Node:
-        items: list[Node] = []
-        while self.peek() not in ("", "|", ")"):
-            items.append(self.repeated(self.atom()))
-        return _Seq(tuple(items))
-
-    def atom(self) -> Node:
-        char = self.take()
-        if char in _DIGITS:
-            return _Set(frozenset(char))
-        if char == "\\" and self.take() == "d":
-            return _Set(frozenset(_DIGITS))
-        if char == "[":
-            return _Set(self.digit_class())
-        if char == "(":
-            if self.peek() == "?":
-                self.at += 1
-                if self.take() != ":":
-                    raise Unsupported(self.text)  # lookarounds, flags, names
-            inner = self.alternatives()
-            if self.take() != ")":
-                raise Unsupported(self.text)
-            return inner
-        raise Unsupported(self.text)
-
-    def digit_class(self) -> frozenset[str]:
-        negate = self.peek() == "^"
-        if negate:
-            self.at += 1
-        found: set[str] = set()
-        while (char := self.take()) != "]":
-            if char == "\\" and self.take() == "d":
-                found |= set(_DIGITS)
-            elif char in _DIGITS and self.peek() == "-":
-                self.at += 1
-                last = self.take()
-                if last not in _DIGITS:
-                    raise Unsupported(self.text)
-                found |= {d for d in _DIGITS if char <= d <= last}
-            elif char in _DIGITS:
-                found.add(char)
-            else:
-                raise Unsupported(self.text)
-        return frozenset(set(_DIGITS) - found if negate else found)
-
-    def repeated(self, node: Node) -> Node:
-        char = self.peek()
-        if char not in ("?", "*", "+", "{"):
-            return node
-        self.at += 1
-        if char == "{":
-            lo, hi = self.counts()
-        else:
-            lo, hi = {"?": (0, 1), "*": (0, None), "+": (1, None)}[char]
-        if self.peek() in ("?", "+", "*", "{"):
-            raise Unsupported(self.text)  # lazy or possessive repeats
-        return _Rep(node, lo, hi)
-
-    def counts(self) -> tuple[int, int | None]:
-        end = self.text.find("}", self.at)
-        if end < 0:
-            raise Unsupported(self.text)
-        low, comma, high = self.text[self.at : end].partition(",")
-        self.at = end + 1
-        if not low.isdigit() or (high and not high.isdigit()):
-            raise Unsupported(self.text)
-        return int(low), (int(high) if high else None) if comma else int(low)
-
-
-def _parse(pattern: str) -> Node:
-    reader = _Reader(pattern)
-    node = reader.alternatives()
-    if reader.at != len(pattern):
+def _parsed(pattern: str) -> interegular.Pattern:
+    if not _SUBSET.fullmatch(pattern):
         raise Unsupported(pattern)
-    return node
+    try:
+        re.compile(pattern)  # what ``re`` refuses has no meaning to prove anything about
+        return interegular.parse_pattern(pattern)
+    except (re.error, interegular.Unsupported, interegular.InvalidSyntax) as exc:
+        raise Unsupported(pattern) from exc
 
 
 def max_width(pattern: str) -> int | None:
     """The most characters a match of ``pattern`` can span; None when unbounded."""
-    return _width(_parse(pattern))
-
-
-def _width(node: Node) -> int | None:
-    if isinstance(node, _Set):
-        return 1
-    if isinstance(node, _Seq | _Alt):
-        widths = [_width(n) for n in node.items]
-        known = [w for w in widths if w is not None]
-        if len(known) < len(widths):
-            return None
-        return sum(known) if isinstance(node, _Seq) else max(known, default=0)
-    inner = _width(node.item)
-    if inner == 0:
-        return 0
-    if inner is None or node.hi is None:
-        return None
-    return inner * node.hi
+    _, most = _parsed(pattern).lengths
+    return most
 
 
 @dataclass
-class Nfa:
-    """A Thompson automaton over the digits; state 0 starts, ``accept`` ends."""
+class Automaton:
+    """A deterministic automaton over the digits, reduced to the states from which it can
+    still accept: ``moves[s][d]`` is where digit ``d`` leads, -1 when nowhere."""
 
-    edges: list[list[tuple[frozenset[str], int]]] = field(default_factory=lambda: [[]])
-    empty: list[list[int]] = field(default_factory=lambda: [[]])
-    accept: int = 0
-    _closures: dict[int, frozenset[int]] = field(default_factory=dict)
-    _steps: dict[tuple[frozenset[int], str], frozenset[int]] = field(default_factory=dict)
-    _decided: dict[tuple[frozenset[int], int], bool | None] = field(default_factory=dict)
-
-    def new(self) -> int:
-        self.edges.append([])
-        self.empty.append([])
-        return len(self.edges) - 1
+    moves: dict[int, tuple[int, ...]]
+    start: int  # -1: the pattern matches nothing
+    finals: frozenset[int]
+    _decided: dict[tuple[int, int], bool | None] = field(default_factory=dict)
 
     def decided(self, known: str, rest: int) -> bool | None:
         """True when the pattern matches ``known`` followed by any ``rest`` digits, False
         when it matches none of them, None when it matches some."""
-        states = self._closure({0})
-        for char in known:
-            states = self._step(states, char)
-            if not states:
-                return False
-        return self._decide(states, rest)
+        return self._decide(self._read(known), rest)
 
     def exhausted(self, known: str) -> bool:
         """Whether no way through the pattern reads past ``known``: then ``re.match`` of
         the pattern on ``known`` followed by anything is decided by ``known`` alone."""
-        states = self._closure({0})
-        for char in known:
-            states = self._step(states, char)
-            if not states:
-                return True
-        return not any(self.edges[s] for s in states)
+        state = self._read(known)
+        return state < 0 or all(nxt < 0 for nxt in self.moves[state])
 
-    def _decide(self, states: frozenset[int], rest: int) -> bool | None:
-        if not states:
+    def _read(self, known: str) -> int:
+        state = self.start
+        for char in known:
+            if state < 0:
+                break
+            state = self.moves[state][_DIGITS.index(char)]
+        return state
+
+    def _decide(self, state: int, rest: int) -> bool | None:
+        if state < 0:
             return False
         if rest == 0:
-            return self.accept in states
-        key = (states, rest)
+            return state in self.finals
+        key = (state, rest)
         if key not in self._decided:
-            found = {self._decide(self._step(states, d), rest - 1) for d in _DIGITS}
+            found = {self._decide(nxt, rest - 1) for nxt in self.moves[state]}
             self._decided[key] = found.pop() if len(found) == 1 else None
         return self._decided[key]
 
-    def _step(self, states: frozenset[int], char: str) -> frozenset[int]:
-        key = (states, char)
-        found = self._steps.get(key)
-        if found is None:
-            reached = {t for s in states for chars, t in self.edges[s] if char in chars}
-            found = self._steps[key] = self._closure(reached)
-        return found
 
-    def _closure(self, states: set[int]) -> frozenset[int]:
-        found: set[int] = set()
-        for state in states:
-            closed = self._closures.get(state)
-            if closed is None:
-                closed = self._closures[state] = self._close(state)
-            found |= closed
-        return frozenset(found)
-
-    def _close(self, state: int) -> frozenset[int]:
-        seen, todo = {state}, [state]
-        while todo:
-            for nxt in self.empty[todo.pop()]:
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        return frozenset(seen)
-
-
-def compile_nfa(pattern: str) -> Nfa:
+def compile_nfa(pattern: str) -> Automaton:
     """The automaton of ``pattern`` matched whole (``re.fullmatch``)."""
-    nfa = Nfa()
-    nfa.accept = _build(nfa, _parse(pattern), 0)
-    return nfa
+    fsm = _parsed(pattern).to_fsm()
+    keys = [fsm.alphabet[d] for d in _DIGITS]
+    steps: dict[int, list[int | None]] = {
+        s: [fsm.map.get(s, {}).get(k) for k in keys] for s in fsm.states
+    }
+    live = _live(steps, set(fsm.finals))
+    moves: dict[int, tuple[int, ...]] = {
+        s: tuple(t if t in live else -1 for t in nexts) for s, nexts in steps.items() if s in live
+    }
+    start = fsm.initial if fsm.initial in live else -1
+    return Automaton(moves, start, frozenset(fsm.finals) & live)
 
 
-def _build(nfa: Nfa, node: Node, start: int) -> int:
-    """Adds ``node`` from ``start``; returns the state where it ends. Every part gets
-    states of its own, so loops never reach into a neighbour."""
-    if isinstance(node, _Set):
-        end = nfa.new()
-        nfa.edges[start].append((node.chars, end))
-        return end
-    if isinstance(node, _Seq):
-        for item in node.items:
-            start = _build(nfa, item, start)
-        return start
-    if isinstance(node, _Alt):
-        end = nfa.new()
-        for item in node.items:
-            nfa.empty[_build(nfa, item, _fresh(nfa, start))].append(end)
-        return end
-    for _ in range(node.lo):
-        start = _build(nfa, node.item, _fresh(nfa, start))
-    end = nfa.new()
-    nfa.empty[start].append(end)
-    if node.hi is None:
-        loop = _fresh(nfa, start)
-        nfa.empty[_build(nfa, node.item, loop)].extend((loop, end))
-        return end
-    for _ in range(node.hi - node.lo):
-        start = _build(nfa, node.item, _fresh(nfa, start))
-        nfa.empty[start].append(end)
-    return end
-
-
-def _fresh(nfa: Nfa, after: int) -> int:
-    """A new state reached from ``after`` without reading."""
-    state = nfa.new()
-    nfa.empty[after].append(state)
-    return state
+def _live(steps: dict[int, list[int | None]], finals: set[int]) -> set[int]:
+    """The states from which a final state can be reached on digits."""
+    back: dict[int, set[int]] = {}
+    for state, nexts in steps.items():
+        for nxt in nexts:
+            if nxt is not None:
+                back.setdefault(nxt, set()).add(state)
+    live, todo = set(finals), list(finals)
+    while todo:
+        for before in back.get(todo.pop(), ()):
+            if before not in live:
+                live.add(before)
+                todo.append(before)
+    return live
