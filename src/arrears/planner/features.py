@@ -234,15 +234,22 @@ def segment_progress(frame: pl.DataFrame, done: pl.DataFrame, as_of: date) -> pl
     in a new segment the planner calls it again, so a new segment starts afresh.
     """
     in_segment = done.join(frame.select("account_id", "segment"), on=["account_id", "segment"])
+    empty_done = pl.lit([], dtype=pl.List(pl.String))
+    empty_last = pl.lit([], dtype=SCHEMA["steps_last_done"])
+    kept = frame.drop("steps_done", "steps_last_done", strict=False)
+    if in_segment.is_empty():
+        # Nothing done in these segments yet (a first plan; most accounts after a segment
+        # change): the same empty lists as the join below gives, without joining.
+        return kept.with_columns(
+            empty_done.alias("steps_done"), empty_last.alias("steps_last_done")
+        )
     days_ago = (pl.lit(as_of) - pl.col("last_done")).dt.total_days().cast(pl.Int32)
     steps = in_segment.group_by("account_id").agg(
         pl.col("step").unique().alias("steps_done"),
         pl.struct(pl.col("step"), days_ago.alias("days_ago")).alias("steps_last_done"),
     )
-    empty_last = pl.lit([], dtype=SCHEMA["steps_last_done"])
-    kept = frame.drop("steps_done", "steps_last_done", strict=False)
     return attach(kept, steps, "account_id").with_columns(
-        pl.col("steps_done").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        pl.col("steps_done").fill_null(empty_done),
         pl.col("steps_last_done").fill_null(empty_last),
     )
 
