@@ -34,17 +34,18 @@ AS_OF = date(2026, 11, 20)
 
 # Where the time goes, from measure.py and lookups.py (kept with the table on --write).
 NOTES = """\
-Where the time goes (2026-11-23, fourth session; `measure.py --trace`, `lookups.py`): account
-batches are screened column by column (`ingest/rows/columns.py`, identical results); what is left
-of validation is mostly phone parsing (about 55 us per distinct number; the generated Chinese
-mobiles are all distinct). The first import is superlinear because of the name + contact debtor
-lookup (`DebtorRepository.ids_by_contact`): it scans every contact point with the row's phone
-number, and the generator's US numbers are the 100 fictional 555-01xx lines of each area code, so
-a number is shared by about 5 debtors at 100k rows and 50 at 1M. With 560k rows stored it costs
-115 us a row (25-45 us at 100k), and the main process's CPU per row grows from 155 to 535 us
-across a 1M import. Next: an index that leads to (name_key, value) pairs directly (name_key
-beside the value in contact_points, or the import's own pairs kept in a frame), then columnar
-writes."""
+Where the time goes (2026-11-23, sixth session; `measure.py --trace`, `--cprofile` in CPU
+seconds): the importing process is the bottleneck. Since this session it keeps SQLite's page
+cache (128 MiB) and in-memory temp b-trees for the whole import instead of shrinking the cache
+after every batch (`BulkWriter.loading`), has worker results sent back as columns
+(`ingest/results.py`: unpickling AccountRow objects cost it about 20 us a row), converts bulk
+values column by column, packs the debtor memo's keys without a Python loop, and makes the
+cyclic garbage collector wait for 50,000 allocations and skip the batches already written
+(`gc.freeze`; it took 20-30 % of the process). What is left, per row: reading and splitting
+the CSV (about 13 us), sending the raw rows to the workers (about 7 us), debtor resolution with
+the memo, and the SQLite writes of debtors, accounts and contact points (their indexes on
+random keys). Next: debtor resolution and the writes column by column, the reader producing
+columns, and the workers reading the file themselves."""
 
 
 def generate(rows: int) -> tuple[Path, float]:

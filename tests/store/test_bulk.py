@@ -124,3 +124,31 @@ def test_the_import_lookups_find_what_was_written(uow_factory):
         )
         assert contacts == {("hanmei", "+8613800000000"): ids[1]}
         assert d.ids_by_ref(client_id + 1, ["D1"]) == {}  # another client's debtors
+
+
+def test_loading_settings_last_across_commits_and_are_restored(uow_factory):
+    """An import's batches each commit; the SQLite page cache stays large between
+    them (index pages stay warm) and is back to its size when the import ends."""
+    from arrears.store.bulk import LOADING_CACHE_KIB
+
+    with uow_factory() as uow:
+        if uow.session.get_bind().dialect.name != "sqlite":
+            with uow.bulk.loading():
+                uow.bulk.keep_loading()  # nothing to do on PostgreSQL
+            return
+
+        def cache() -> int:
+            return int(uow.session.execute(text("PRAGMA cache_size")).scalar_one())
+
+        before = cache()
+        client_id = _client(uow)
+        with uow.bulk.loading():
+            for n in range(2):
+                uow.bulk.keep_loading()
+                assert cache() == -LOADING_CACHE_KIB
+                uow.bulk.insert("debtors", COLUMNS, [_debtor(f"D{n}", "Li Lei", None)],
+                                constants={"client_id": client_id, "created_at": AT,
+                                           "updated_at": AT, "language": "zh-CN"})  # fmt: skip
+                uow.commit()
+            assert cache() == -LOADING_CACHE_KIB
+        assert cache() == before

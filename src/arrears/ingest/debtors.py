@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from arrears.ingest.rows import AccountRow
@@ -37,7 +38,13 @@ TRACKED = ("name", "birth_date", "national_id_index", "address")
 
 
 def source_of(row: AccountRow) -> str:
-    return (row.source or DEFAULT_SOURCE).strip().lower()
+    return _source(row.source)
+
+
+@lru_cache(maxsize=256)
+def _source(given: str | None) -> str:
+    """Called several times a row, for a handful of distinct values."""
+    return (given or DEFAULT_SOURCE).strip().lower()
 
 
 @dataclass
@@ -355,7 +362,23 @@ _SEP = "\x1f"
 
 def _packed(key: Key) -> Any:
     """A key as one string (a third of the memory of a tuple of strings); a key with
-    the separator inside stays a tuple, so that two keys never pack alike."""
+    the separator inside stays a tuple, so that two keys never pack alike.
+
+    Called several times a row: the usual key (strings, a birth date last) is joined
+    directly, and the count of separators tells whether a part held one.
+    """
+    parts = key
+    last = key[-1]
+    if isinstance(last, date):
+        parts = (*key[:-1], last.isoformat())
+    try:
+        packed = _SEP.join(parts)
+    except TypeError:  # a part that is not text: not a key debtor_keys makes
+        return _packed_slowly(key)
+    return packed if packed.count(_SEP) == len(key) - 1 else key
+
+
+def _packed_slowly(key: Key) -> Any:
     parts = [p.isoformat() if isinstance(p, date) else str(p) for p in key]
     if any(_SEP in p for p in parts):
         return key

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from arrears.ingest.debtors import (
@@ -165,13 +166,16 @@ _DEBTOR_COLUMNS = (
 )  # fmt: skip
 
 
+_debtor_columns = itemgetter(*_DEBTOR_COLUMNS)
+
+
 def _write_debtors(ctx: Context, resolver: DebtorResolver, cipher: FieldCipher) -> None:
     result = resolver.result
     rows = []
     for draft in result.drafts:
         values = draft.values
         enc = cipher.encrypt(draft.national_id) if draft.national_id else None
-        row = [values[name] for name in _DEBTOR_COLUMNS]
+        row = list(_debtor_columns(values))
         row[14] = tuple(row[14])  # time_zones: a tuple, encoded once per distinct value
         rows.append((*row, enc, bool(values.get("has_conflicts"))))
     ids = ctx.uow.bulk.insert(

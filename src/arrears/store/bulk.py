@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import JSON, Column, Table
@@ -35,8 +36,10 @@ from arrears.store.repositories.base import Repository, chunked, reserve_ids
 Row = tuple[Any, ...]
 # Rows per executemany (SQLite) or COPY (PostgreSQL): bounds the driver's buffers.
 CHUNK = 10_000
-# SQLite page cache while a batch is written (see BulkWriter.loading), in KiB.
+# SQLite page cache while an import writes (see BulkWriter.loading), in KiB.
 LOADING_CACHE_KIB = 128 * 1024
+# SQLite settings while an import writes: pragma -> value (temp_store 2: in memory).
+_LOADING = {"cache_size": -LOADING_CACHE_KIB, "temp_store": 2}
 
 
 class BulkWriter(Repository):
@@ -93,26 +96,41 @@ class BulkWriter(Repository):
 
     @contextmanager
     def loading(self) -> Iterator[None]:
-        """Settings for writing a large batch in the current transaction.
+        """Settings for writing many large batches, each committed on its own.
 
-        On SQLite the connection's page cache grows to :data:`LOADING_CACHE_KIB` for
-        the batch: with the default 2 MiB, a batch's dirty index pages (debtor names,
-        national-id indexes, account refs: random keys) spill to the WAL before the
-        commit and are written again. The previous size is restored before the caller
-        commits, so the pooled connection keeps its usual footprint. Durability is
-        untouched (WAL, ``synchronous=NORMAL``): a crash loses at most the batch in
-        flight, which the next run of the import redoes.
+        Held for a whole import, not one batch: on SQLite the connection's page cache
+        grows to :data:`LOADING_CACHE_KIB` and temporary b-trees stay in memory. With the
+        default 2 MiB the index pages of random keys (contact values, names, account
+        refs) written by one batch are read again from the file by the next, and each
+        batch's dirty pages spill to the WAL before its commit; the cost per row then
+        grows with what is stored. :meth:`keep_loading` reapplies the settings after a
+        commit in case the pool handed out another connection. The previous values are
+        restored at the end, so the pooled connection keeps its usual footprint.
+        Durability is untouched (WAL, ``synchronous=NORMAL``, a commit per batch): a
+        crash loses at most the batch in flight, which the next run of the import redoes.
         """
         if self.dialect != "sqlite":
             yield
             return
         driver = self._driver()
-        (previous,) = driver.execute("PRAGMA cache_size").fetchone()
-        driver.execute(f"PRAGMA cache_size = {-LOADING_CACHE_KIB}")
+        previous = {name: driver.execute(f"PRAGMA {name}").fetchone()[0] for name in _LOADING}
         try:
+            self.keep_loading()
             yield
         finally:
-            driver.execute(f"PRAGMA cache_size = {int(previous)}")
+            driver = self._driver()
+            for name, value in previous.items():
+                driver.execute(f"PRAGMA {name} = {int(value)}")
+
+    def keep_loading(self) -> None:
+        """Apply the settings of :meth:`loading` to the connection in use (cheap when
+        they already are: one PRAGMA read)."""
+        if self.dialect != "sqlite":
+            return
+        driver = self._driver()
+        if driver.execute("PRAGMA cache_size").fetchone()[0] != _LOADING["cache_size"]:
+            for name, value in _LOADING.items():
+                driver.execute(f"PRAGMA {name} = {value}")
 
     def _executemany(self, sql: str, plan: _Plan, rows: Sequence[Row]) -> None:
         cursor = self._driver().cursor()
@@ -174,17 +192,17 @@ class _Plan:
         )
 
     def convert(self, rows: Sequence[Row]) -> list[Row]:
+        """The rows as the driver takes them: converted column by column (one
+        ``map`` per converted column instead of a Python loop per value), the shared
+        values appended."""
         tail, converters = self.tail, self.converters
         if not converters:
             return [(*row, *tail) for row in rows]
-        out = []
-        for row in rows:
-            values = list(row)
-            for index, convert in converters:
-                values[index] = convert(values[index])
-            values.extend(tail)
-            out.append(tuple(values))
-        return out
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        for index, convert in converters:
+            columns[index] = list(map(convert, columns[index]))
+        shared = [repeat(value, len(rows)) for value in tail]
+        return list(zip(*columns, *shared, strict=True))
 
 
 def _defaults(table: Table, given: set[str]) -> dict[str, Any]:
