@@ -53,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.common import ROOT, machine
 
+from arrears.analytics.measures.costs import load_costs
 from arrears.compliance.rulebooks import load_rulebooks
 from arrears.kit.crypto import FieldCipher
 from arrears.payments.policy import load_policies
@@ -105,6 +106,9 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--train-seed", type=int, default=0, help="The training portfolio's "
                         "seed (default 10,000 + the first seed).")  # fmt: skip
     parser.add_argument("--tag", default="value", help="Name of the value arm's saved results.")
+    parser.add_argument("--min-return", type=float, default=None, help="The value priority's "
+                        "hurdle: the least a call must bring in per unit of its cost "
+                        "(default: config/costs.yaml's min_return, else 1).")  # fmt: skip
     parser.add_argument("--merge", default="", help="Results files (a,b) of batches of seeds "
                         "to report as one (written to results-merged.json).")  # fmt: skip
     return parser.parse_args()
@@ -154,15 +158,17 @@ def _one_seed(args: argparse.Namespace, model: Model, seed: int) -> dict[str, di
         elif name == "none":
             todo.append(Policy("none", [], "rules", 0))
         else:
-            todo.append(Policy("value", shipped, "value", args.capacity,
+            # Named by the tag: arms of several settings may run at once, each on its own copy.
+            todo.append(Policy(args.tag, shipped, "value", args.capacity,
                                allocation=args.allocation, scorer=_scorer(model, args),
                                value=_value_model(config, args)))  # fmt: skip
     results = compare(config, todo, seed=seed, work_dir=OUT, progress=_progress,
                       warmup=args.warmup, warmup_policy=rules) if todo else []  # fmt: skip
     for result in results:
         summary = result.summary(config.params.rates)
-        _arm_file(args, seed, result.policy).write_text(json.dumps(summary, default=str))
-        run[result.policy] = summary
+        arm = "value" if result.policy == args.tag else result.policy
+        _arm_file(args, seed, arm).write_text(json.dumps(summary, default=str))
+        run[arm] = summary
     if "rules" in run and "value" in run:
         _seed_line(seed, run)
     return run
@@ -177,6 +183,9 @@ def _arm_file(args: argparse.Namespace, seed: int, arm: str) -> Path:
 def _value_model(config: Config, args: argparse.Namespace) -> ValueModel:
     """The simulation's value model; ``--no-fx`` compares currencies one to one (ablation)."""
     model = value_model(config.params)
+    hurdle = args.min_return if args.min_return is not None else (
+        load_costs(CONFIG / "costs.yaml").min_return)  # fmt: skip
+    model = replace(model, min_return=hurdle)
     return replace(model, rates={}) if not args.fx else model
 
 
@@ -272,6 +281,16 @@ def _change(run: dict[str, dict[str, Any]], group: str) -> float:
     return 100 * ((vr / vc) / (rr / rc) - 1)
 
 
+def _money_change(run: dict[str, dict[str, Any]], key: str) -> float:
+    """Per cent change, value vs rules, of recovered (``key`` 0) or cost (1), all clients.
+
+    Printed beside the ratio: a ratio can be raised by contacting less, which
+    recovers less; the money shows whether that is what happened.
+    """
+    rules, value = _group(run["rules"], "all")[key], _group(run["value"], "all")[key]
+    return 100 * (value / rules - 1)
+
+
 def _added(run: dict[str, dict[str, Any]], policy: str, group: str) -> float:
     """What ``policy``'s spending added over the no-contact arm, per unit of its cost."""
     (r, c), (base, _) = _group(run[policy], group), _group(run["none"], group)
@@ -358,6 +377,8 @@ def _report(args: argparse.Namespace, runs: list[dict[str, dict[str, Any]]], tra
                               "allocation": args.allocation, "training_seconds": round(trained),
                               "runs": runs}  # fmt: skip
     out["change_percent"] = _stats([_change(r, "all") for r in runs])
+    out["recovered_change_percent"] = _stats([_money_change(r, 0) for r in runs])
+    out["cost_change_percent"] = _stats([_money_change(r, 1) for r in runs])
     for group in GROUPS:
         out[f"change_percent.{group}"] = _stats([_change(r, group) for r in runs])
         if all("none" in r for r in runs):
@@ -450,6 +471,11 @@ def _markdown(report: dict[str, Any]) -> str:
         if d:
             lines.append(f"  change in added per unit of cost: {d['mean']:+.1f} % ± {d['sd']:.1f} "
                          f"(95 % CI {d['ci95'][0]:+.1f} to {d['ci95'][1]:+.1f})")  # fmt: skip
+    for key, what in (("recovered_change_percent", "recovered"), ("cost_change_percent", "cost")):
+        c = report.get(key)
+        if c:
+            lines.append(f"Change in {what} (all): {c['mean']:+.1f} % ± {c['sd']:.1f} (95 % CI "
+                         f"{c['ci95'][0]:+.1f} to {c['ci95'][1]:+.1f})")  # fmt: skip
     lines.append(f"Seeds {report['seeds']}, warm-up {report.get('warmup', 0)} days")
     return "\n".join(lines)
 

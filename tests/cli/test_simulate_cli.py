@@ -60,3 +60,19 @@ def test_as_demo_gives_the_configured_database_a_history(
         configs = db.execute(text("SELECT count(*) FROM channel_configs")).scalar()
     engine.dispose()
     assert runs == 2 and calls and calls > 0 and configs and configs > 0
+
+
+def test_the_value_settings_come_from_the_cost_file(tmp_path: Path) -> None:
+    from arrears.cli.commands.plan import value_settings
+    from arrears.errors import ConfigError
+
+    shipped = value_settings(ROOT / "config")
+    # A call: its dial plus four collector-minutes (config/costs.yaml); USD on the CNY scale.
+    assert shipped.currency_costs["CNY"]["call"] == 50 + 6000 * 4 // 60
+    assert shipped.rates["USD"] == 7.1 and shipped.rates["CNY"] == 1.0
+    assert value_settings(ROOT / "config", 12.5).min_return == 12.5  # --min-return wins
+    assert value_settings(tmp_path).min_return == 1.0  # no file: the model's defaults
+    text_ = (ROOT / "config" / "costs.yaml").read_text()
+    (tmp_path / "costs.yaml").write_text(text_.replace("min_return: ", "min_return: -"))
+    with pytest.raises(ConfigError, match="min_return"):
+        value_settings(tmp_path)

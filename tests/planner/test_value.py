@@ -212,6 +212,75 @@ class TestBestHour:
         ev = out.filter(pl.col("account_id") == 2)["expected_value_minor"][0]
         assert 0 < ev < 5_000
 
+    @staticmethod
+    def _two_calls_and_a_text(min_return: float) -> pl.DataFrame:
+        # Account 1: a big expected gain for a cheap call (return 100 per unit of cost);
+        # account 2: a smaller gain for a dear call (return 10), and a text of the same day.
+        now = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
+        return pl.DataFrame({
+            "account_id": [1, 2, 2], "debtor_id": [1, 2, 2], "client_id": [7, 7, 7],
+            "channel": ["call", "call", "sms"], "status": ["planned"] * 3,
+            "jurisdiction": ["CN"] * 3, "time_zones": [["Asia/Shanghai"]] * 3,
+            "now": [now] * 3, "not_before": [now] * 3,
+            "expected_gain": [15_000.0, 4_000.0, 500.0], "action_cost_minor": [150, 400, 5],
+            "expected_value_minor": [14_850, 3_600, 495], "min_return": [min_return] * 3,
+            "reason": ["step"] * 3, "suppressed_by": [None] * 3,
+        }, schema_overrides={"suppressed_by": pl.String})  # fmt: skip
+
+    def test_a_call_below_the_minimum_return_is_not_made_even_with_capacity_left(self):
+        empty = pl.DataFrame(schema={"debtor_id": pl.Int64, "account_id": pl.Int64,
+                                     "channel": pl.String, "direction": pl.String,
+                                     "occurred_at": pl.Datetime("us", "UTC"),
+                                     "outcome": pl.String})  # fmt: skip
+        # At the break-even hurdle (1) both calls pay for themselves and both are made.
+        both = decide(self._two_calls_and_a_text(1.0), empty, as_of=AS_OF, capacity=5)
+        assert both.filter(pl.col("channel") == "call")["status"].to_list() == ["planned"] * 2
+        # At 20 per unit of cost the dear call is left out, with the reason, though two
+        # places stay free; the same account's text still goes (decided on its own EV).
+        out = decide(self._two_calls_and_a_text(20.0), empty, as_of=AS_OF, capacity=5)
+        rows = {(a, c): (st, by, why) for a, c, st, by, why in out.select(
+            "account_id", "channel", "status", "suppressed_by", "reason").rows()}  # fmt: skip
+        assert rows[(1, "call")][0] == "planned"
+        assert rows[(2, "call")][:2] == ("suppressed", "value")
+        assert "below the minimum return 20" in rows[(2, "call")][2]
+        assert rows[(2, "sms")][0] == "planned"
+        # The EV recorded on the call made is its money (gain − cost), not net of the hurdle.
+        assert out.filter(pl.col("account_id") == 1)["expected_value_minor"].to_list() == [14_850]
+
+    def test_the_hurdle_prefers_the_better_return_over_the_larger_gain(self):
+        # One place: at break-even the larger net EV wins; at a hurdle of 50 per unit of cost,
+        # gain − 50 × cost decides (Dinkelbach's parametric form of the ratio).
+        now = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
+        empty = pl.DataFrame(schema={"debtor_id": pl.Int64, "account_id": pl.Int64,
+                                     "channel": pl.String, "direction": pl.String,
+                                     "occurred_at": pl.Datetime("us", "UTC"),
+                                     "outcome": pl.String})  # fmt: skip
+
+        def judged(min_return: float) -> pl.DataFrame:
+            return pl.DataFrame({
+                "account_id": [1, 2], "debtor_id": [1, 2], "client_id": [7, 7],
+                "channel": ["call", "call"], "status": ["planned"] * 2,
+                "jurisdiction": ["CN"] * 2, "time_zones": [["Asia/Shanghai"]] * 2,
+                "now": [now] * 2, "not_before": [now] * 2,
+                # account 1: gain 30,000 for 600 (return 50); account 2: 20,000 for 100 (200)
+                "expected_gain": [30_000.0, 20_000.0], "action_cost_minor": [600, 100],
+                "expected_value_minor": [29_400, 19_900], "min_return": [min_return] * 2,
+                "reason": ["step"] * 2, "suppressed_by": [None] * 2,
+            }, schema_overrides={"suppressed_by": pl.String})  # fmt: skip
+
+        def planned(min_return: float) -> list[int]:
+            out = decide(judged(min_return), empty, as_of=AS_OF, capacity=1)
+            return out.filter(pl.col("status") == "planned")["account_id"].to_list()
+
+        assert planned(1.0) == [1]
+        assert planned(50.0) == [2]
+
+    def test_the_minimum_return_is_not_negative(self):
+        with pytest.raises(ValueError, match="min_return"):
+            ValueModel(min_return=-1.0)
+        frame = value_columns(actions(), ValueModel(min_return=30.0))
+        assert frame["min_return"].to_list() == [30.0] * 3
+
     def test_local_time_across_zones(self):
         at = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)  # a Monday
         frame = pl.DataFrame({"at": [at, at], "zone": ["Asia/Shanghai", "America/New_York"]})

@@ -10,8 +10,22 @@ call at that hour. Choose ``x[c, h] ∈ {0, 1}`` to
                Σ_{c, h} x[c, h] ≤ C             the team's capacity
                Σ_c x[c, h] ≤ C_h                the team's capacity in hour h
 
-Only candidates with a positive value enter: a call worth less than it costs is
-never made. The model is solved exactly with HiGHS (``method="highs"``): its constraint
+The value of a call at an hour is net of a **hurdle** on its cost::
+
+    value[c, h] = (gain[c, h] − λ · cost[c]) × rate(currency)
+
+``λ`` is the value model's ``min_return`` — the least a call must be expected
+to bring in per unit of its cost. Only candidates with a positive value enter,
+so a call returning less than ``λ`` per unit of cost is never made, even when
+capacity is left: with ``λ = 1`` that is "a call must pay for itself" (EV > 0);
+above 1 the plan trades calls for a better return on what it spends. Maximising
+``Σ gain − λ Σ cost`` is Dinkelbach's parametric form of maximising the ratio
+``Σ gain / Σ cost``: the ratio's optimum is the ``λ`` at which the best value is
+0, and every ``λ`` below it picks calls whose marginal return is at least
+``λ``. ``λ`` is a setting, not iterated to that fixed point: the model's gains
+are not calibrated to the money the calls bring in, and the ratio that counts
+(all payments over all costs, docs/simulation.md) is mostly made of payments no
+call changes. The model is solved exactly with HiGHS (``method="highs"``): its constraint
 matrix is the union of two laminar families (account ⊂ debtor ⊂ team, and the
 hours), so it is totally unimodular and the LP relaxation already has an
 integral optimum (a MIP is the fallback when the simplex ends on a fractional tie).
@@ -157,6 +171,10 @@ def decide(
     (:func:`planner.value.value_columns`), ``now`` (08:00 local) and ``not_before``.
     A chosen call's ``not_before`` moves to its hour (never earlier than the
     engine allowed); the dispatcher and the dialler still judge the real instant.
+    A call that returns less than ``min_return`` per unit of its cost at every
+    hour it may be made is not made (``suppressed_by = 'value'``); the account's
+    messages of the day are decided on their own (their EV), so the strategy's
+    automated contact still goes.
     """
     if judged.is_empty():
         return judged
@@ -176,7 +194,24 @@ def decide(
         per_hour = -(-capacity // max(1, hours[1] - hours[0]))
         slots = {h: per_hour for h in range(*hours)}
     chosen = allocate(grid, capacity=capacity, slot_capacity=slots, method=method)
-    return _apply_choice(judged, calls, chosen, capacity)
+    return _below_hurdle(_apply_choice(judged, calls, chosen, capacity), grid)
+
+
+def _below_hurdle(decided: pl.DataFrame, grid: pl.DataFrame) -> pl.DataFrame:
+    """Calls left out because no hour of theirs clears the hurdle: 'value', not 'capacity'."""
+    best = grid.group_by("account_id").agg(
+        pl.col("value").max().alias("_best"), pl.col("return").max().alias("_return"),
+        pl.col("_hurdle").first(),
+    )  # fmt: skip
+    out = decided.join(best, on="account_id", how="left")
+    below = (
+        (pl.col("suppressed_by") == "capacity") & (pl.col("channel") == "call")
+        & (pl.col("_best") <= 0)
+    ).fill_null(False)  # fmt: skip
+    reason = pl.format("{}; not made: returns {} per unit of its cost at its best hour, "
+                       "below the minimum return {}", pl.col("_reason0"),
+                       pl.col("_return").round(1), pl.col("_hurdle").round(2))  # fmt: skip
+    return _suppress(out, below, "value", reason).drop("_best", "_return", "_hurdle", "_reason0")
 
 
 def _call_grid(
@@ -199,13 +234,16 @@ def _call_grid(
     reach = pl.col("rate") / pl.col("base").clip(lower_bound=1e-6)
     # In a common unit across currencies (planner.value.value_rate): one team's capacity.
     fx = pl.col("value_rate") if "value_rate" in calls.columns else pl.lit(1.0)
+    hurdle = pl.col("min_return") if "min_return" in calls.columns else pl.lit(1.0)
+    gain, cost = pl.col("expected_gain") * reach, pl.col("action_cost_minor").cast(pl.Float64)
     return (
         rates.join(calls.select("_c", "now", "not_before", "expected_gain", "action_cost_minor",
-                                fx.alias("_fx")), on="_c")
+                                fx.alias("_fx"), hurdle.alias("_hurdle")), on="_c")
         .with_columns(at.alias("at"))
         .filter(pl.col("at") >= pl.col("not_before"))
-        .with_columns(((pl.col("expected_gain") * reach
-                        - pl.col("action_cost_minor")) * pl.col("_fx")).alias("value"),
+        .with_columns(((gain - pl.col("_hurdle") * cost) * pl.col("_fx")).alias("value"),
+                      (gain - cost).alias("net"),  # the EV at that hour, own currency
+                      (gain / cost.clip(lower_bound=1.0)).alias("return"),
                       pl.col("local_hour").cast(pl.Int64).alias("slot"))
     )  # fmt: skip
 
@@ -214,9 +252,9 @@ def _apply_choice(
     judged: pl.DataFrame, calls: pl.DataFrame, chosen: pl.DataFrame, capacity: int | None
 ) -> pl.DataFrame:
     picked = chosen.select("account_id", pl.lit("call").alias("channel"), "at",
-                           (pl.col("value") / pl.col("_fx")).round(0).cast(pl.Int64)
-                           .alias("_ev"))  # fmt: skip
-    out = judged.join(picked, on=["account_id", "channel"], how="left")
+                           pl.col("net").round(0).cast(pl.Int64).alias("_ev"))  # fmt: skip
+    out = judged.join(picked, on=["account_id", "channel"], how="left").with_columns(
+        pl.col("reason").alias("_reason0"))  # fmt: skip
     call = (pl.col("status") == "planned") & (pl.col("channel") == "call")
     waits = call & pl.col("at").is_null()
     out = _suppress(

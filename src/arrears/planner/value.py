@@ -28,9 +28,10 @@ holds the probability once: multiplying it by the score again would rank by
 the square of the probability (a defect the first version had). The priority
 is the EV itself (no segment weight: the money decides), an optional contact
 with EV ≤ 0 is not made (PRODUCT B4) and calls are allocated by
-:mod:`planner.allocation`. Costs are minor units of the account's currency, per
-channel and optionally per currency. Everything here is a Polars expression:
-pure, vectorised.
+:mod:`planner.allocation`, which also holds each call to a minimum return per
+unit of its cost (``ValueModel.min_return``, config/costs.yaml). Costs are minor
+units of the account's currency, per channel and optionally per currency.
+Everything here is a Polars expression: pure, vectorised.
 """
 
 from __future__ import annotations
@@ -64,6 +65,15 @@ class ValueModel:
     # "USD": 7.1}), so that calls of accounts in different currencies compete for the same
     # capacity on one scale; empty: the currencies are taken as equal.
     rates: dict[str, float] = field(default_factory=dict)
+    # The least a call must be expected to bring in per unit of its cost to be made (the
+    # hurdle λ of planner.allocation). 1.0: it must pay for itself (EV > 0), the first
+    # version's rule; higher leaves call capacity unused rather than spend it on calls that
+    # return less than that — a product decision (docs/scoring.md, "Cost-aware capacity").
+    min_return: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not self.min_return >= 0:  # also NaN
+            raise ValueError(f"min_return must be 0 or more, not {self.min_return}")
 
 
 def p_pay() -> pl.Expr:
@@ -171,18 +181,22 @@ def value_rate(model: ValueModel) -> pl.Expr:
 
 
 def value_columns(frame: pl.DataFrame, model: ValueModel) -> pl.DataFrame:
-    """Add expected_gain, action_cost_minor, expected_value_minor, value_rate and priority.
+    """Add expected_gain, action_cost_minor, expected_value_minor, value_rate, min_return
+    and priority.
 
     ``expected_value_minor`` is in the account's currency (it is recorded on the
     action); ``priority`` is the EV in the common unit (``value_rate``), so that the
-    allocation compares calls across currencies on one scale.
+    allocation compares calls across currencies on one scale; ``min_return`` is the
+    hurdle the allocation holds each call to (a column, so it could differ by client).
     """
     gain, cost, ev = action_value(model)
     missing = [pl.lit(None, dtype=kind).alias(name) for name, kind in SCORED.items()
                if name not in frame.columns]  # fmt: skip
     return (
         frame.with_columns(missing)
-        .with_columns(gain, cost, value_rate(model))
+        .with_columns(
+            gain, cost, value_rate(model), pl.lit(float(model.min_return)).alias("min_return")
+        )
         .with_columns(ev)
         .with_columns(
             (pl.col("expected_value_minor").cast(pl.Float64) * pl.col("value_rate")).alias(

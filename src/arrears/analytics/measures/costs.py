@@ -10,6 +10,7 @@ by channel and collector; by strategy and segment they follow the account.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -35,6 +36,10 @@ class CostBook(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: str
     currencies: dict[str, CurrencyCosts]
+    # The value priority's settings (planner.value.ValueModel): one minor unit of each
+    # currency in a common unit, and the least a call must return per unit of its cost.
+    rates: dict[str, Decimal] = Field(default_factory=dict)
+    min_return: float = Field(default=1.0, ge=0)
 
     def frame(self) -> pl.DataFrame:
         """One row per currency and channel: the attempt's cost and the collector's per call."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from arrears.analytics.measures.costs import load_costs
 from arrears.cli.commands.model import models_dir
 from arrears.cli.commands.report import parse_day
 from arrears.cli.context import App
@@ -18,6 +20,7 @@ from arrears.planner.explain import explain_account
 from arrears.planner.plan import PlanParams
 from arrears.planner.scoring import uplift_scores
 from arrears.planner.service import PlanSummary, default_workers, run_daily_plan
+from arrears.planner.value import ValueModel
 from arrears.strategy.describe import describe
 from arrears.strategy.loader import load_strategies
 from arrears.strategy.schema import Strategy
@@ -51,6 +54,13 @@ def plan(
         help="Processes planning partitions at once (default: 1 on SQLite, "
         "the cores up to 4 on PostgreSQL).",
     ),
+    min_return: float | None = typer.Option(
+        None,
+        "--min-return",
+        min=0,
+        help="Value priority: the least a call must be expected to bring in per unit of its "
+        "cost to be made, even if capacity is left (default: config/costs.yaml's min_return).",
+    ),
 ) -> None:
     """Plan today's work for every open account: what, through which channel, and why."""
     if priority not in ("rules", "value"):
@@ -73,12 +83,33 @@ def plan(
             call_capacity=call_capacity,
             priority=priority,  # type: ignore[arg-type]
             scores=scores,
+            value=value_settings(ctx.settings.config_dir, min_return)
+            if priority == "value"
+            else ValueModel(),
         ),
         partition_size=partition_size,
         workers=workers or default_workers(ctx.settings.database_url),
         database_url=ctx.settings.database_url,
     )
     print_plan(ctx, summary)
+
+
+def value_settings(config_dir: Path, min_return: float | None = None) -> ValueModel:
+    """The value priority's unit costs, currency rates and hurdle from ``costs.yaml``.
+
+    A call costs its channel's unit cost plus the collector's ``call_minutes``;
+    without the file the value model's defaults stand. ``min_return`` overrides
+    the file's.
+    """
+    path = config_dir / "costs.yaml"
+    if not path.exists():
+        return ValueModel() if min_return is None else ValueModel(min_return=min_return)
+    book = load_costs(path)
+    costs: dict[str, dict[str, int]] = {}
+    for currency, channel, unit, collector in book.frame().iter_rows():
+        costs.setdefault(currency, {})[channel] = unit + collector
+    return ValueModel(currency_costs=costs, rates={c: float(r) for c, r in book.rates.items()},
+                      min_return=book.min_return if min_return is None else min_return)  # fmt: skip
 
 
 def print_plan(ctx: App, summary: PlanSummary) -> None:

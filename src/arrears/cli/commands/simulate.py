@@ -4,6 +4,7 @@ give the demo a history."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,17 +13,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from arrears.cli.commands.plan import value_settings
 from arrears.cli.context import App
 from arrears.cli.context import app as build_app
 from arrears.cli.local_sandbox import configure_sandbox_channels
 from arrears.compliance.rulebooks import load_rulebooks
 from arrears.errors import InvalidInput
 from arrears.payments.policy import load_policies
+from arrears.planner.value import ValueModel
 from arrears.sim.simulator.params import SimulationParams, load_params
 from arrears.sim.simulator.propensity import scorer
 from arrears.sim.simulator.runner import Config, compare, prepare, simulate
 from arrears.sim.simulator.training import train_propensity
-from arrears.sim.simulator.world import Policy
+from arrears.sim.simulator.world import Policy, value_model
 from arrears.store.queries import planning as queries
 from arrears.strategy.loader import load_strategies
 from arrears.templates import load_templates
@@ -96,6 +99,13 @@ def simulate_command(
         "--baseline",
         help="Add a no-contact arm: what the debtors pay anyway, on the same portfolio and dice.",
     ),
+    min_return: float | None = typer.Option(
+        None,
+        "--min-return",
+        min=0,
+        help="Value priority: the least a call must bring in per unit of its cost "
+        "(default: config/costs.yaml's min_return).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Run the real daily cycle on a simulated portfolio with debtors who answer back."""
@@ -114,8 +124,11 @@ def simulate_command(
                                        work_dir=work, progress=_progress)  # fmt: skip
         value_scorer = scorer(model)
         typer.echo(f"propensity trained on {learnt} snapshots of another portfolio", err=True)
+    # The simulation's unit costs and rates, the product's hurdle (config/costs.yaml).
+    hurdle = value_settings(ctx.settings.config_dir, min_return).min_return
+    value = replace(value_model(params), min_return=hurdle)
     policies = _policies(params, shipped, priority, compare_, capacities, strategies,
-                         value_scorer)  # fmt: skip
+                         value_scorer, value)  # fmt: skip
     if baseline:
         policies.append(Policy("none", [], "rules", 0))
     warm = Policy(f"rules@{params.call_capacity}", shipped, "rules", params.call_capacity)
@@ -130,22 +143,24 @@ def simulate_command(
 
 def _policies(
     params: SimulationParams, shipped: list[Any], priority: str, compare_: bool,
-    capacities: str | None, strategies: list[Path], value_scorer: Any,
+    capacities: str | None, strategies: list[Path], value_scorer: Any, value: ValueModel,
 ) -> list[Policy]:  # fmt: skip
     cap = params.call_capacity
     if not compare_:
+        valued = priority == "value"
         return [Policy(f"{priority}@{cap}", shipped, priority, cap,
-                       scorer=value_scorer if priority == "value" else None)]  # fmt: skip
+                       scorer=value_scorer if valued else None,
+                       value=value if valued else None)]  # fmt: skip
     out = [
         Policy(f"rules@{cap}", shipped, "rules", cap),
-        Policy(f"value@{cap}", shipped, "value", cap, scorer=value_scorer),
+        Policy(f"value@{cap}", shipped, "value", cap, scorer=value_scorer, value=value),
     ]
     for text in (capacities or "").split(","):
         if text.strip():
             other = int(text)
             out += [
                 Policy(f"rules@{other}", shipped, "rules", other),
-                Policy(f"value@{other}", shipped, "value", other, scorer=value_scorer),
+                Policy(f"value@{other}", shipped, "value", other, scorer=value_scorer, value=value),
             ]
     for folder in strategies:
         out.append(Policy(f"{folder.name}@{cap}", load_strategies(folder), "rules", cap))

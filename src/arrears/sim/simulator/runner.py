@@ -163,6 +163,7 @@ def compare(
     results = []
     for policy in policies:
         path = work_dir / f"run-{seed}-{policy.name}.db"
+        _remove_sqlite(path)
         shutil.copyfile(template, path)
         database = Database(f"sqlite:///{path}")
         database.ensure_schema()  # a portfolio prepared before a newer migration catches up
@@ -182,7 +183,7 @@ def _portfolio(config: Config, *, seed: int, work_dir: Path, accounts: int | Non
     template = work_dir / f"portfolio-{seed}-{size}-{config.params.start.isoformat()}.db"
     if not template.exists():
         partial = template.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
+        _remove_sqlite(partial)
         database = Database(f"sqlite:///{partial}")
         database.ensure_schema()
         prepare(database.uow, config, seed=seed, work_dir=work_dir / f"demo-{seed}",
@@ -203,6 +204,7 @@ def _warmed(
     saved = warm.with_suffix(".state")
     if not (warm.exists() and saved.exists()):
         partial = warm.with_suffix(".partial")
+        _remove_sqlite(partial)  # a killed run's journal would corrupt the fresh copy
         shutil.copyfile(template, partial)
         database = Database(f"sqlite:///{partial}")
         database.ensure_schema()
@@ -217,6 +219,12 @@ def _warmed(
         partial.rename(warm)
     state: DebtorState = pickle.loads(saved.read_bytes())
     return warm, state
+
+
+def _remove_sqlite(path: Path) -> None:
+    """A SQLite file and its write-ahead log and shared-memory index, if any."""
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        path.with_name(name).unlink(missing_ok=True)
 
 
 def copy_state(state: DebtorState | None) -> DebtorState | None:
