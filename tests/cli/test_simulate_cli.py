@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from tests.fixtures.commands import cli
+from tests.fixtures.commands import cli, simulator_settings
 
 from arrears.store.db import make_engine
 
@@ -17,14 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_compare_prints_both_priorities_with_zero_violations(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from arrears.config import get_settings
-
-    monkeypatch.setenv("ARREARS_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
-    monkeypatch.setenv("ARREARS_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("ARREARS_SECRET_KEY", bytes(range(32)).hex())
-    monkeypatch.setenv("ARREARS_CONFIG_DIR", str(ROOT / "config"))
-    get_settings.cache_clear()
-    try:
+    with simulator_settings(monkeypatch, tmp_path):
         code, out, err = cli(capsys, "simulate", "--accounts", "30", "--days", "1",
                              "--call-capacity", "5", "--compare", "--json")  # fmt: skip
         assert code == 0, err
@@ -37,8 +30,6 @@ def test_compare_prints_both_priorities_with_zero_violations(
         assert "recovered/cost" in out and "value@5" in out and "vs rules@5" in out
         code, out, err = cli(capsys, "simulate", "--priority", "best")
         assert code != 0 and "rules or value" in err
-    finally:
-        get_settings.cache_clear()
 
 
 @pytest.mark.db

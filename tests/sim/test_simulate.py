@@ -174,16 +174,9 @@ def test_a_warm_up_is_played_once_and_every_policy_starts_where_it_left_off(
 def test_compare_warms_up_and_adds_the_no_contact_arm_from_the_command_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.fixtures.commands import cli
+    from tests.fixtures.commands import cli, simulator_settings
 
-    from arrears.config import get_settings
-
-    monkeypatch.setenv("ARREARS_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
-    monkeypatch.setenv("ARREARS_VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("ARREARS_SECRET_KEY", bytes(range(32)).hex())
-    monkeypatch.setenv("ARREARS_CONFIG_DIR", str(ROOT / "config"))
-    get_settings.cache_clear()
-    try:
+    with simulator_settings(monkeypatch, tmp_path):
         args = ("simulate", "--accounts", "30", "--days", "1", "--call-capacity", "5",
                 "--compare", "--warmup", "1", "--baseline")  # fmt: skip
         code, out, err = cli(capsys, *args, "--json")
@@ -197,5 +190,3 @@ def test_compare_warms_up_and_adds_the_no_contact_arm_from_the_command_line(
         assert code == 0, err
         assert "vs rules@5" in out and "recovered over no contact" in out
         assert "none: " not in out.replace("none: day", "")  # no ratio against no contact
-    finally:
-        get_settings.cache_clear()
