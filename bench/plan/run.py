@@ -49,18 +49,11 @@ from bench.common import ROOT, machine, now, write_section
 from bench.common import _tree_rss_kib as tree_rss_kib
 
 from arrears.planner.plan import PartitionInputs, PartitionPlan, PlanParams, Policy, plan_partitions
+from arrears.store.queries.planning import STEPS_DONE_SCHEMA
 
 AS_OF = date(2026, 11, 20)
 NO_INVOICES = pl.DataFrame(schema={"account_id": pl.Int64, "invoice_count": pl.Int64})
-NO_DONE = pl.DataFrame(
-    schema={
-        "account_id": pl.Int64,
-        "segment": pl.String,
-        "step": pl.String,
-        "template": pl.String,
-        "last_done": pl.Date,
-    }
-)
+NO_DONE = pl.DataFrame(schema=STEPS_DONE_SCHEMA)
 JURISDICTIONS = ["CN", "US-CA", "US-NY", "US-TX", "US-MA", "US-WA", "GB", "US-FL"]
 # The zone a US account's address or phone area code gives (a state's main zone).
 STATE_ZONES = {

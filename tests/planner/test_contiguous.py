@@ -15,16 +15,9 @@ from tests.planner.test_history_facts import AS_OF, random_history
 
 from arrears.planner.features import history_facts, segment_progress
 from arrears.planner.plan import PartitionInputs, contiguous
+from arrears.store.queries.planning import STEPS_DONE_SCHEMA
 
-DONE = pl.DataFrame(
-    schema={
-        "account_id": pl.Int64,
-        "segment": pl.String,
-        "step": pl.String,
-        "template": pl.String,
-        "last_done": pl.Date,
-    }
-)
+DONE = pl.DataFrame(schema=STEPS_DONE_SCHEMA)
 
 
 def chunked(frame: pl.DataFrame, pieces: int = 7) -> pl.DataFrame:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import polars as pl
 
 from arrears.planner.features import account_features
+from arrears.store.queries.planning import STEPS_DONE_SCHEMA
 from arrears.strategy.features import SCHEMA
 
 AS_OF = date(2026, 11, 20)
@@ -87,15 +88,7 @@ def history(*events: tuple[str, ...] | tuple[str, str, datetime, str]) -> pl.Dat
     )
 
 
-NO_DONE = pl.DataFrame(
-    schema={
-        "account_id": pl.Int64,
-        "segment": pl.String,
-        "step": pl.String,
-        "template": pl.String,
-        "last_done": pl.Date,
-    }
-)
+NO_DONE = pl.DataFrame(schema=STEPS_DONE_SCHEMA)
 NO_INVOICES = pl.DataFrame(schema={"account_id": pl.Int64, "invoice_count": pl.Int64})
 
 

@@ -265,9 +265,12 @@ def steps_done(session: Session, *, before: date, part: Partition = WHOLE) -> pl
         )
         .group_by(p.account_id, p.segment, p.step, p.template)
     )
-    schema = {"account_id": pl.Int64, "segment": pl.String, "step": pl.String,
-              "template": pl.String, "last_done": pl.Date}  # fmt: skip
-    return _frame(session, query, schema)
+    return _frame(session, query, STEPS_DONE_SCHEMA)
+
+
+# What ``steps_done`` gives: an empty frame of it is "nothing done yet".
+STEPS_DONE_SCHEMA = {"account_id": pl.Int64, "segment": pl.String, "step": pl.String,
+                     "template": pl.String, "last_done": pl.Date}  # fmt: skip
 
 
 # Arrangements (promises, plans) as the planner sees them: written by payments/daily.py.
