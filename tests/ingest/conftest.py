@@ -1,13 +1,28 @@
-"""Fixtures of the import tests: portfolio files written in the test's tmp_path."""
+"""Fixtures of the import tests: a store with a client, portfolio files written in the
+test's tmp_path."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from tests.ingest.helpers import add_client
+
+from arrears.kit.crypto import FieldCipher
+from arrears.store.uow import UnitOfWork
 
 WriteText = Callable[..., Path]
+
+
+@pytest.fixture
+def env(
+    uow_factory: Callable[[], UnitOfWork], cipher: FieldCipher, clock: Callable[[], datetime]
+) -> dict[str, object]:
+    """What ``do_import`` needs, with one client (``acme``) in the store."""
+    add_client(uow_factory, clock)
+    return {"uow_factory": uow_factory, "cipher": cipher, "clock": clock}
 
 
 @pytest.fixture

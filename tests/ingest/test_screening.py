@@ -4,13 +4,11 @@ whole; the shortcuts the validators take read every value as the long way does."
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from tests.ingest.helpers import ACCOUNT_HEADERS, account, add_client, counts, do_import, write_csv
+from tests.ingest.helpers import ACCOUNT_HEADERS, account, counts, do_import, write_csv
 
 from arrears.ingest.mapping import Formats, plan_headers
 from arrears.ingest.normalize import FieldProblem, normalize_phone, parse_amount
@@ -22,8 +20,6 @@ from arrears.ingest.rows import (
     validate_account,
 )
 from arrears.ingest.rows.fields import _amounts
-from arrears.kit.crypto import FieldCipher
-from arrears.store.uow import UnitOfWork
 
 HEADERS = ["account_ref", "name", "currency", "principal", "due_on", "country", "invoice_no"]
 PLAN = plan_headers(HEADERS, None, "accounts")
@@ -118,14 +114,6 @@ def test_a_bad_phone_number_is_refused_every_time_it_is_read():
     for _ in range(2):  # the second reading comes from memory
         with pytest.raises(FieldProblem, match="extension"):
             normalize_phone("(212) 555-0142 ext. 7", "US")
-
-
-@pytest.fixture
-def env(
-    uow_factory: Callable[[], UnitOfWork], cipher: FieldCipher, clock: Callable[[], datetime]
-) -> dict[str, object]:
-    add_client(uow_factory, clock)
-    return {"uow_factory": uow_factory, "cipher": cipher, "clock": clock}
 
 
 @pytest.mark.db

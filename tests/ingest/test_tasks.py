@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 from sqlalchemy import Engine, text
-from tests.ingest.helpers import ACCOUNT_HEADERS, account, add_client, counts, do_import, write_csv
+from tests.ingest.helpers import ACCOUNT_HEADERS, account, counts, do_import, write_csv
 
 from arrears.errors import NotFound
 from arrears.kit.crypto import FieldCipher
-from arrears.store.uow import UnitOfWork
 
 pytestmark = pytest.mark.db
 
@@ -27,14 +24,6 @@ CN = {
     "phones": "",
     "postal_code": "518000",
 }
-
-
-@pytest.fixture
-def env(
-    uow_factory: Callable[[], UnitOfWork], cipher: FieldCipher, clock: Callable[[], datetime]
-) -> dict[str, object]:
-    add_client(uow_factory, clock)
-    return {"uow_factory": uow_factory, "cipher": cipher, "clock": clock}
 
 
 def scalar(engine: Engine, sql: str, **params: object) -> object:

@@ -116,6 +116,9 @@ class DebtorResolver:
         self._db: dict[Any, int] = {}
         self._existing: dict[int, dict[str, Any]] = {}
         self._indexes: dict[str, str] = {}
+        # Each prefetched row's keys (by the row's id: the batch holds its rows until
+        # it is written), made once instead of again when the row is resolved.
+        self._keys: dict[int, list[Key]] = {}
 
     def blind_index(self, national_id: str) -> str:
         """The id's blind index, computed once per id (an HMAC each)."""
@@ -127,24 +130,29 @@ class DebtorResolver:
     def prefetch(self, rows: list[AccountRow]) -> None:
         """Load every debtor the batch could match, in four queries."""
         d = self.uow.debtors
-        refs = [r.debtor_ref for r in rows if r.debtor_ref]
-        ids = [self.blind_index(r.national_id) for r in rows if r.national_id]
-        births = [(r.name_key, r.birth_date) for r in rows if r.birth_date]
-        contacts = [(r.name_key, c.value) for r in rows for c in r.contacts if c.kind != "address"]
-        self._fetch("ref", d.ids_by_ref, [(k,) for k in refs])
-        self._fetch("nid", d.ids_by_national_index, [(k,) for k in ids])
-        self._fetch("nb", d.ids_by_name_birth, births)
-        self._fetch("nc", d.ids_by_contact, contacts)
+        by_kind: dict[str, set[Key]] = {"ref": set(), "nid": set(), "nb": set(), "nc": set()}
+        remembered = self._keys
+        for row in rows:
+            keys = remembered[id(row)] = self._make_keys(row)
+            for key in keys:
+                by_kind[key[0]].add(key)
+        self._fetch("ref", d.ids_by_ref, by_kind["ref"])
+        self._fetch("nid", d.ids_by_national_index, by_kind["nid"])
+        self._fetch("nb", d.ids_by_name_birth, by_kind["nb"])
+        self._fetch("nc", d.ids_by_contact, by_kind["nc"])
         self.load_existing(list(set(self._db.values())))
 
-    def _fetch(self, kind: str, lookup: Callable[..., dict[Any, int]], keys: list[Any]) -> None:
-        """The lowest debtor id per key: from the store, and from the memo for the
-        debtors this import wrote (the store is asked about those only for keys the
-        memo cannot vouch for)."""
+    def _fetch(self, kind: str, lookup: Callable[..., dict[Any, int]], keys: set[Key]) -> None:
+        """The lowest debtor id per key (each ``(kind, *parts)``): from the store, and
+        from the memo for the debtors this import wrote (the store is asked about those
+        only for keys the memo cannot vouch for)."""
         single = kind in ("ref", "nid")
 
-        def ask(wanted: list[Any], up_to: int | None) -> dict[tuple[Any, ...], int]:
-            found = lookup(self.client_id, [k[0] for k in wanted] if single else wanted, up_to)
+        def ask(wanted: Iterable[Key], up_to: int | None) -> dict[Key, int]:
+            parts = [k[1] for k in wanted] if single else [k[1:] for k in wanted]
+            if not parts:
+                return {}
+            found = lookup(self.client_id, parts, up_to)
             return {(kind, k) if single else (kind, *k): v for k, v in found.items()}
 
         memo = self.memo
@@ -154,28 +162,36 @@ class DebtorResolver:
         if memo is None or kind == "ref":
             self._db.update(ask(keys, None))
             return
-        wanted = {(kind, *k) for k in keys}
-        dirty = [k[1:] for k in wanted if memo.is_dirty(k)]
-        clean = [k[1:] for k in wanted if not memo.is_dirty(k)]
-        if dirty:
+        clean: Iterable[Key] = keys
+        if memo.has_dirty():
+            dirty = [k for k in keys if memo.is_dirty(k)]
+            clean = [k for k in keys if not memo.is_dirty(k)]
             self._db.update(ask(dirty, None))
-        old = ask(clean, memo.max_before) if clean and memo.max_before is not None else {}
-        for k in clean:
-            key = (kind, *k)
+        old = ask(clean, memo.max_before) if memo.max_before is not None else {}
+        found, db = memo.get, self._db
+        for key in clean:
             # A debtor that existed at the start has a lower id than any this import wrote.
-            debtor_id = old.get(key) or memo.get(key)
+            debtor_id = old.get(key) if old else None
+            if debtor_id is None:
+                debtor_id = found(key)
             if debtor_id is not None:
-                self._db[key] = debtor_id
+                db[key] = debtor_id
 
-    def keys(self, row: AccountRow) -> list[tuple[Any, ...]]:
-        keys: list[tuple[Any, ...]] = []
+    def keys(self, row: AccountRow) -> list[Key]:
+        """The keys a row is matched by, in the order they are tried."""
+        keys = self._keys.get(id(row))
+        return self._make_keys(row) if keys is None else keys
+
+    def _make_keys(self, row: AccountRow) -> list[Key]:
+        keys: list[Key] = []
         if row.debtor_ref:
             keys.append(("ref", row.debtor_ref))
         if row.national_id:
             keys.append(("nid", self.blind_index(row.national_id)))
         if row.birth_date:
             keys.append(("nb", row.name_key, row.birth_date))
-        keys.extend(("nc", row.name_key, c.value) for c in row.contacts if c.kind != "address")
+        name_key = row.name_key
+        keys.extend(("nc", name_key, c.value) for c in row.contacts if c.kind != "address")
         return keys
 
     def resolve(self, row: AccountRow) -> Draft | int:
@@ -310,6 +326,9 @@ class DebtorMemo:
         self._found: dict[Any, int] = {}
         self._dirty: set[Any] = set()
         self._unstable: set[int] = set()
+
+    def has_dirty(self) -> bool:
+        return bool(self._dirty)
 
     def is_dirty(self, key: Key) -> bool:
         return bool(self._dirty) and _packed(key) in self._dirty

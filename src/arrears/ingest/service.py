@@ -14,6 +14,7 @@ audited per record with its values before and after.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
@@ -87,7 +88,6 @@ def account_values(row: AccountRow) -> dict[str, Any]:
 
 def apply_accounts(ctx: Context, rows: list[AccountRow], cipher: FieldCipher) -> BatchCounts:
     """Insert or update the accounts, debtors, contacts and invoices of a batch."""
-    counts = BatchCounts()
     refs = [r.account_ref for r in rows]
     known = ctx.uow.imports.known_accounts(ctx.client_id, refs)
     resolver = DebtorResolver(ctx.uow, ctx.client_id, cipher, ctx.import_id, ctx.at, ctx.memo)
@@ -118,18 +118,18 @@ def apply_accounts(ctx: Context, rows: list[AccountRow], cipher: FieldCipher) ->
     invoice_outcome = _write_invoices(ctx, rows, account_ids)
     changed_debtors = set(resolver.result.updates) | resolver.result.conflicted | new_contacts
 
-    for row in rows:
-        counts.add(
-            _outcome(
-                row,
-                firsts,
-                invoice_outcome,
-                changed_accounts,
-                debtor_ids[row.account_ref] in changed_debtors,
-            )
+    states = Counter(
+        _outcome(
+            row,
+            firsts,
+            invoice_outcome,
+            changed_accounts,
+            debtor_ids[row.account_ref] in changed_debtors,
         )
+        for row in rows
+    )
     _touch_hashes(ctx, rows, known)
-    return counts
+    return BatchCounts(**states)
 
 
 def _outcome(
@@ -138,8 +138,8 @@ def _outcome(
     invoice_outcome: dict[int, str],
     changed_accounts: set[str],
     debtor_changed: bool,
-) -> BatchCounts:
-    """How one row counts in the summary."""
+) -> str:
+    """How one row counts in the summary: inserted, updated or unchanged."""
     if row.invoice_no is not None:
         state = invoice_outcome[row.row]
     elif firsts.get(row.account_ref) is row:
@@ -148,7 +148,7 @@ def _outcome(
         state = "unchanged"
     if state == "unchanged" and (row.account_ref in changed_accounts or debtor_changed):
         state = "updated"
-    return BatchCounts(**{state: 1})
+    return state
 
 
 def _debtor_id(debtor: Draft | int) -> int:

@@ -10,6 +10,10 @@ each batch the task
    files, overlapping with the writing of the previous batch;
 3. writes the valid rows and the rejections, and commits.
 
+A CSV file whose lines are its records (no quotes) is not split into rows here:
+its chunks of lines go to the workers as they are, and this process reads only
+each row's key (:mod:`.lines`).
+
 A dry run does the same inside one transaction and rolls it back. If the task
 fails, the import is marked failed with the reason; running it again finishes
 the work without duplicating anything, because every write is keyed.
@@ -32,9 +36,10 @@ from typing import Any
 
 from arrears.errors import ArrearsError, NotFound
 from arrears.ingest.debtors import DebtorMemo
+from arrears.ingest.lines import Lines, scan_keys, screen_lines, screen_lines_packed
 from arrears.ingest.mapping import HeaderPlan, Mapping, load_mapping, plan_headers
 from arrears.ingest.payments import apply_payments
-from arrears.ingest.readers import RawRow, TableReader, open_table
+from arrears.ingest.readers import LineChunk, RawRow, TableReader, open_table
 from arrears.ingest.rejects import RejectWriter
 from arrears.ingest.results import Packed, pack, unpack
 from arrears.ingest.rows import PaymentRow, Rejection, screen_batch
@@ -90,6 +95,15 @@ class _Batch:
     early: list[list[Rejection]]
     stored: dict[str, str | None]
     result: Future[tuple[int, Any]] | tuple[int, Any] | None = None
+    # A chunk of lines (see _prepare_lines): its rows are split where they are screened,
+    # and a raw row is read again from its line only when it is rejected.
+    lines: Lines | None = None
+    read: int = 0  # rows of the chunk (its lines less the empty ones)
+    skip: set[int] = field(default_factory=set)  # rows rejected here (in-file duplicates)
+
+    def raw_row(self, number: int) -> list[str | None]:
+        """The cells of a row of the batch, as the reader gives them."""
+        return self.raw[number] if self.lines is None else self.lines.values(number)
 
 
 def file_sha256(path: Path) -> str:
@@ -199,16 +213,28 @@ def _pipeline(
 ) -> None:
     """Screen the next batches in worker processes while writing the oldest one."""
     seen: dict[str, int] = {}
-    batches = iter(reader.batches(request.batch_size))
+    # A CSV file whose lines are its records is cut into chunks of lines, split into
+    # cells by the workers; other files come as batches of rows.
+    chunks = reader.line_chunks(request.batch_size)
+    batches: Iterator[list[RawRow] | LineChunk] = iter(
+        chunks if chunks is not None else reader.batches(request.batch_size)
+    )
     ahead = list(islice(batches, 2))  # a file of one batch is not worth the processes
     pool = _pool(request.workers) if len(ahead) > 1 else None
     pending: deque[_Batch] = deque()
     try:
         with ctx.uow.bulk.loading(), _settled_heap() as settle:
             for rows in chain(ahead, batches):
-                batch = _prepare(request.kind, rows, plan, reader, ctx, seen)
-                summary.read += len(rows)
-                batch.result = _screen(pool, request.kind, plan, batch, request.columnar)
+                if isinstance(rows, LineChunk):
+                    delimiter, encoding = reader.delimiter or ",", reader.encoding or ""
+                    lines = Lines(rows, delimiter, len(reader.headers), encoding)
+                    batch = _prepare_lines(request.kind, lines, plan, ctx, seen)
+                    summary.read += batch.read
+                    batch.result = _screen_chunk(pool, request.kind, plan, batch, request.columnar)
+                else:
+                    batch = _prepare(request.kind, rows, plan, reader, ctx, seen)
+                    summary.read += len(rows)
+                    batch.result = _screen(pool, request.kind, plan, batch, request.columnar)
                 pending.append(batch)
                 # Keep every worker busy: as many batches in flight as there are workers.
                 while pending and (pool is None or len(pending) > request.workers):
@@ -325,6 +351,32 @@ def _screen_packed(*args: Any) -> tuple[int, Packed]:
     return unchanged, pack(results)
 
 
+def _prepare_lines(
+    kind: str, lines: Lines, plan: HeaderPlan, ctx: Context, seen: dict[str, int]
+) -> _Batch:
+    """:func:`_prepare` for a chunk of lines: only the keys are read here (see
+    :mod:`.lines`)."""
+    found = scan_keys(kind, lines, plan, KEY_COLUMNS[kind], seen)
+    batch = _Batch(raw={}, todo=[], problems={}, early=found.early, stored={}, lines=lines,
+                   read=found.read, skip=found.skip)  # fmt: skip
+    if kind == "accounts":
+        known = ctx.uow.imports.known_accounts(ctx.client_id, found.keys)
+        batch.stored = {ref: k.row_hash for ref, k in known.items()}
+    else:
+        batch.stored = ctx.uow.payments.known(ctx.client_id, found.keys)
+    return batch
+
+
+def _screen_chunk(
+    pool: Executor | None, kind: str, plan: HeaderPlan, batch: _Batch, columnar: bool
+) -> Future[tuple[int, Any]] | tuple[int, Any]:
+    assert batch.lines is not None
+    args = (kind, plan, batch.lines, batch.skip, batch.stored, columnar)
+    if pool is None:
+        return screen_lines(*args)
+    return pool.submit(screen_lines_packed, *args)
+
+
 def _write(
     request: ImportRequest,
     batch: _Batch,
@@ -342,7 +394,7 @@ def _write(
         rejected = [r for r in results if isinstance(r, list)]
         valid = [r for r in results if not isinstance(r, list)]
     for problems in [*batch.early, *rejected]:
-        rejects.reject(problems, batch.raw[problems[0].row])
+        rejects.reject(problems, batch.raw_row(problems[0].row))
     counts = BatchCounts(unchanged=unchanged, rejected=len(batch.early) + len(rejected))
     ctx.uow.bulk.keep_loading()
     if request.kind == "accounts":
@@ -351,7 +403,7 @@ def _write(
         written, refused = apply_payments(ctx, _payments(valid))
         counts.add(written)
         for row, problem in refused:
-            rejects.reject([problem], batch.raw[row.row])
+            rejects.reject([problem], batch.raw_row(row.row))
         counts.rejected += len(refused)
     summary.counts.add(counts)
     if not request.dry_run:

@@ -23,6 +23,11 @@ are blanked.
 
 Memory stays bounded: files are streamed, never read whole.
 
+A CSV file in which every line is one record (no quotes) can also be read as
+``line_chunks()``: whole lines, which :func:`chunk_rows` turns into the same rows
+and problems wherever it runs — so an importer can leave splitting the cells to
+its worker processes. Other files give None there and are read with ``batches()``.
+
 The package, one concept a module:
 
 * ``base`` — :data:`RawRow`, the :class:`TableReader` protocol and what the readers share;
@@ -39,20 +44,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from arrears.errors import ImportFileError
-from arrears.ingest.readers.base import RawRow, TableReader
+from arrears.ingest.readers.base import LineChunk, RawRow, TableReader
 from arrears.ingest.readers.cells import cell_text
-from arrears.ingest.readers.csv import CsvReader, detect_encoding, sniff_delimiter
+from arrears.ingest.readers.csv import CsvReader, chunk_rows, detect_encoding, sniff_delimiter
 from arrears.ingest.readers.parquet import ParquetReader
 from arrears.ingest.readers.xlsx import XlsxReader
 
 __all__ = [
     "SAMPLE_BYTES",
     "CsvReader",
+    "LineChunk",
     "ParquetReader",
     "RawRow",
     "TableReader",
     "XlsxReader",
     "cell_text",
+    "chunk_rows",
     "detect_encoding",
     "open_table",
     "sniff_delimiter",

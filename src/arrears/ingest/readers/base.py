@@ -12,12 +12,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, Self
+from typing import NamedTuple, Protocol, Self
 
 from arrears.errors import ImportFileError
 
 RawRow = tuple[int, list[str | None]]
 """(source row number, cells aligned with the headers; empty cells are None)."""
+
+
+class LineChunk(NamedTuple):
+    """Consecutive lines of a text file in which each line is one record."""
+
+    first: int  # the row number of lines[0]
+    lines: list[str]  # without their line ends
 
 
 class TableReader(Protocol):
@@ -31,6 +38,8 @@ class TableReader(Protocol):
     row_problems: dict[int, str]
 
     def batches(self, size: int = 20_000) -> Iterator[list[RawRow]]: ...
+
+    def line_chunks(self, size: int = 20_000) -> Iterator[LineChunk] | None: ...
 
     def close(self) -> None: ...
 
@@ -72,16 +81,17 @@ class _BaseReader:
         if batch:
             yield batch
 
+    def line_chunks(self, size: int = 20_000) -> Iterator[LineChunk] | None:
+        """The data as chunks of ``size`` whole lines, one record a line, or None when
+        the file cannot be cut so (only a CSV file without quotes can)."""
+        return None
+
     # A spreadsheet row simply lacks its empty trailing cells; a short CSV row lost some.
     _short_rows_ok = False
 
     def _fit(self, number: int, cells: list[str | None]) -> list[str | None]:
         """Cells cut or padded to the header width; a lossy fit is a row problem."""
-        width = len(self.headers)
-        short = len(cells) < width and not self._short_rows_ok
-        if short or any(cell is not None for cell in cells[width:]):
-            self.row_problems[number] = f"row has {len(cells)} cells, header has {width}"
-        return cells[:width] + [None] * (width - len(cells))
+        return fit_cells(number, cells, len(self.headers), self._short_rows_ok, self.row_problems)
 
     def close(self) -> None:
         """Release the file."""
@@ -96,6 +106,22 @@ class _BaseReader:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def fit_cells(
+    number: int,
+    cells: list[str | None],
+    width: int,
+    short_ok: bool,
+    problems: dict[int, str],
+) -> list[str | None]:
+    """Cells cut or padded to ``width``; a lossy fit is recorded in ``problems``."""
+    if len(cells) == width:
+        return cells
+    short = len(cells) < width and not short_ok
+    if short or any(cell is not None for cell in cells[width:]):
+        problems[number] = f"row has {len(cells)} cells, header has {width}"
+    return cells[:width] + [None] * (width - len(cells))
 
 
 def _headers(cells: Iterable[str | None], path: Path) -> list[str]:

@@ -22,7 +22,7 @@ import charset_normalizer
 
 from arrears.errors import ImportFileError
 from arrears.ingest import readers as _package
-from arrears.ingest.readers.base import RawRow, _BaseReader, _headers
+from arrears.ingest.readers.base import LineChunk, RawRow, _BaseReader, _headers, fit_cells
 
 _DELIMITERS = ",;\t|"
 
@@ -78,24 +78,129 @@ class CsvReader(_BaseReader):
             yield start, cells
 
     def _rows(self) -> Iterator[RawRow]:
+        width, encoding, problems = len(self.headers), self.encoding or "", self.row_problems
         for number, cells in self._records():
-            # The csv module gives only strings: stripped, an empty one is None (cells._text).
-            values = [cell.strip() or None for cell in cells]
-            if any(values):
-                fitted = self._fit(number, values)
-                if _UNDECODED.search("\x00".join(cells)):
-                    self.row_problems[number] = (
-                        f"row is not valid {self.encoding} text; set formats.encoding "
-                        "if the file uses another encoding"
-                    )
-                    fitted = [None] * len(fitted)  # never pass undecodable text on
+            fitted = record_values(number, cells, width, encoding, problems)
+            if fitted is not None:
                 yield number, fitted
+
+    def line_chunks(self, size: int = 20_000) -> Iterator[LineChunk] | None:
+        """The data lines in chunks of ``size`` when the file can be cut at any line end
+        (see :func:`splittable`), else None.
+
+        Each line is then one record, numbered by its line, and the chunks can be read
+        by :func:`chunk_rows` elsewhere (in worker processes) with the same result as
+        :meth:`batches`: the importing process neither splits the cells nor sends them.
+        """
+        assert self.encoding is not None and self.delimiter is not None
+        if not splittable(self.path, self.encoding):
+            return None
+        return self._line_chunks(size)
+
+    def _line_chunks(self, size: int) -> Iterator[LineChunk]:
+        assert self.encoding is not None
+        # The BOM is on the header line; a chunk decoded on its own must keep a U+FEFF.
+        encoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
+        pending: list[str] = []
+        first = 2  # the header, one line, is row 1
+        with self.path.open("rb") as handle:
+            handle.readline()
+            tail = b""
+            for read in iter(lambda: handle.read(_BLOCK), b""):
+                block = tail + read
+                cut = block.rfind(b"\n") + 1
+                tail = block[cut:]
+                if cut:
+                    text = block[: cut - 1].decode(encoding, "surrogateescape")
+                    pending.extend(text.split("\n"))
+                while len(pending) >= size:
+                    yield LineChunk(first, pending[:size])
+                    first += size
+                    del pending[:size]
+            if tail:
+                pending.append(tail.decode(encoding, "surrogateescape"))
+        if pending:
+            yield LineChunk(first, pending)
 
     def close(self) -> None:
         self._file.close()
 
 
+# Bytes read at a time when the file is cut into chunks of lines.
+_BLOCK = 1 << 22
+# Encodings in which a line feed, a carriage return or a quote byte is always that
+# character (never part of a multi-byte one): a file in them can be cut at its bytes.
+_CUTTABLE = frozenset(("utf-8", "utf-8-sig", "ascii", "gb18030", "gbk", "gb2312"))
+
+
+def splittable(path: Path, encoding: str) -> bool:
+    """Whether every line of the file is one record: no quote (a quoted field may hold
+    a line break), no NUL (the csv module refuses it) and no carriage return other
+    than in a CRLF line end, in an encoding of :data:`_CUTTABLE`.
+
+    One pass over the bytes at C speed (a tenth of a second for a million rows).
+    """
+    if codecs.lookup(encoding).name not in _CUTTABLE:
+        return False
+    with path.open("rb") as handle:
+        last = b""
+        for read in iter(lambda: handle.read(_BLOCK), b""):
+            block = last + read
+            if b'"' in block or b"\x00" in block:
+                return False
+            # A CR at the end of a block is judged with the next block's first byte.
+            last = b"\r" if block.endswith(b"\r") else b""
+            body = block[:-1] if last else block
+            if body.count(b"\r") != body.count(b"\r\n"):
+                return False
+        return not last
+
+
+def line_cells(line: str, delimiter: str) -> list[str]:
+    """The cells of one line of a file :func:`splittable` accepts, as the csv module
+    reads them (no quotes: a split at each delimiter, the CR of a CRLF dropped)."""
+    return (line[:-1] if line.endswith("\r") else line).split(delimiter)
+
+
+def chunk_rows(
+    chunk: LineChunk, delimiter: str, width: int, encoding: str
+) -> tuple[list[RawRow], dict[int, str]]:
+    """The rows of a chunk of lines, with their problems, as :meth:`CsvReader.batches`
+    and ``row_problems`` give them."""
+    rows: list[RawRow] = []
+    problems: dict[int, str] = {}
+    for number, line in enumerate(chunk.lines, chunk.first):
+        fitted = record_values(number, line_cells(line, delimiter), width, encoding, problems)
+        if fitted is not None:
+            rows.append((number, fitted))
+    return rows, problems
+
+
+def record_values(
+    number: int, cells: list[str], width: int, encoding: str, problems: dict[int, str]
+) -> list[str | None] | None:
+    """A record's cells fitted to the header width (None: every cell is empty, the row
+    is skipped); a lossy fit or undecodable bytes are recorded in ``problems``."""
+    # The csv module gives only strings: stripped, an empty one is None (cells._text).
+    values = [cell.strip() or None for cell in cells]
+    if not any(values):
+        return None
+    fitted = fit_cells(number, values, width, False, problems)
+    if _UNDECODED.search("\x00".join(cells)):
+        problems[number] = (
+            f"row is not valid {encoding} text; set formats.encoding "
+            "if the file uses another encoding"
+        )
+        fitted = [None] * len(fitted)  # never pass undecodable text on
+    return fitted
+
+
 _UNDECODED = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a bad byte
+
+
+def undecodable(text: str) -> bool:
+    """Whether text read with ``surrogateescape`` held bytes invalid in its encoding."""
+    return _UNDECODED.search(text) is not None
 
 
 def _sample_bytes() -> int:
