@@ -13,7 +13,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from arrears.compliance.model import CONTACTS
-from arrears.planner.contacts import KIND_RANK, KINDS, best_points
+from arrears.planner.contacts import KIND_RANK, KINDS, best_points, with_best_points
 
 ALL_KINDS = ["mobile", "phone", "landline", "email", "address", "fax"]
 
@@ -69,3 +69,31 @@ def test_one_sort_chooses_as_one_sort_per_channel(seed: int) -> None:
 def test_one_rank_orders_every_channels_kinds_as_listed() -> None:
     for kinds in KINDS.values():
         assert [KIND_RANK[k] for k in kinds] == sorted({KIND_RANK[k] for k in kinds})
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_steps_get_the_point_a_join_on_debtor_and_channel_gives(seed: int) -> None:
+    points = random_points(seed)
+    rng = np.random.default_rng(seed)
+    rows = 400
+    # Debtors beyond the points' (none on file), a null debtor, channels in any order.
+    steps = pl.DataFrame(
+        {
+            "account_id": np.arange(rows),
+            "debtor_id": [None, *rng.integers(0, 260, rows - 1).tolist()],
+            "channel": np.array(list(KINDS))[rng.integers(0, len(KINDS), rows)],
+        },
+        schema_overrides={"debtor_id": pl.Int64},
+    )
+    got = with_best_points(steps, points).select("account_id", "to", "kind")
+    want = steps.join(
+        best_points(points), on=["debtor_id", "channel"], how="left", maintain_order="left"
+    ).select("account_id", "to", "kind")
+    assert_frame_equal(got, want)
+    only_email = steps.filter(pl.col("channel") == "email")
+    assert_frame_equal(
+        with_best_points(only_email, points).select("account_id", "to"),
+        want.filter(pl.col("account_id").is_in(only_email["account_id"].implode())).select(
+            "account_id", "to"
+        ),
+    )

@@ -36,3 +36,20 @@ def test_unique_keys_keep_every_left_row_once() -> None:
     found = attach(left, right.unique("k", keep="first"), "k")
     assert found.height == left.height
     assert found["a"].to_list() == left["a"].to_list()
+
+
+@pytest.mark.parametrize("how", ["left", "inner"])
+def test_a_frame_computed_row_by_row_from_the_left_one_joins_as_the_join_does(how: str) -> None:
+    left = pl.DataFrame({"k": [1, 2, 5, 9], "a": [10, 20, 50, 90]})
+    computed = left.select("k", (pl.col("a") * 2).alias("b"))
+    repeated = pl.DataFrame({"k": [1, 1, 5, 9], "a": [1, 2, 3, 4]})
+    for right in (computed, computed.reverse(), repeated.select("k", pl.col("a").alias("b"))):
+        got = attach(left, right, "k", how=how)  # type: ignore[arg-type]
+        expected = left.join(right, on="k", how=how, maintain_order="left_right")  # type: ignore[arg-type]
+        assert_frame_equal(got, expected)
+    twice = pl.DataFrame({"k": [1, 1, 2], "a": [1, 2, 3]})
+    assert_frame_equal(
+        attach(twice, twice.select("k", pl.col("a").alias("b")), "k", how=how),  # type: ignore[arg-type]
+        twice.join(twice.select("k", pl.col("a").alias("b")), on="k", how=how,  # type: ignore[arg-type]
+                   maintain_order="left_right"),
+    )  # fmt: skip

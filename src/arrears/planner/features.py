@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+import numpy as np
 import polars as pl
 
 from arrears.core.aging import DPD_SCHEME, M_SCHEME
@@ -110,94 +111,160 @@ def history_facts(history: pl.DataFrame, as_of: date) -> pl.DataFrame:
     unanswered calls since the last conversation, whether the debtor replied
     after the last message, the first outbound contact and the validation notice.
 
-    Why this shape: the history is the tallest input (about 8 rows an account), and
-    one group-by of simple conditional maxima over it, run by Polars' streaming
-    engine, costs a fraction of a group-by and a join per feature. The two facts
-    that depend on another aggregate (unanswered calls after the last conversation,
-    the outcome of the latest call) take a second pass over the calls only. Each
-    event's facts (:func:`_event_flags`) are tested once, as booleans, and both
-    passes are one query.
+    Why this shape: the history is the tallest input (about 8 rows an account) and
+    comes in account order (``plan.contiguous``), so every account's events are one
+    run of rows. Each event's facts are tested once, as booleans (:func:`_event_masks`),
+    and each aggregate is then one vectorised reduction over the runs
+    (``numpy.ufunc.reduceat``): about half the CPU of the streaming group-by with a
+    dozen conditional aggregates it replaced (0.9 s against 1.8 s on the benchmark's
+    1M-account partition). A history in another order is put in account order
+    first (stably: the order of an account's events is kept).
     """
-    events = (
-        history.lazy()
-        .select("account_id", "occurred_at", **_event_flags())
-        .with_row_index("_row")
-        .cache()
+    history = _in_account_order(history)
+    runs = _Runs(history, as_of)
+    talk = runs.latest("talk")
+    last_call = runs.latest("call")
+    facts = pl.DataFrame(
+        {
+            "account_id": runs.keys,
+            "_last_out": runs.instants(runs.latest("out")),
+            "contacts_7d": runs.count("out_7d").astype(np.int32),
+            "_last_conv": runs.instants(talk),
+            **{f"_last_{ch}": runs.instants(runs.latest(ch)) for ch in MESSAGE_CHANNELS},
+            "_last_msg": runs.instants(runs.latest("message")),
+            "_last_in": runs.instants(runs.latest("in")),
+            "unanswered_calls": runs.count("unanswered", since=talk).astype(np.int32),
+            "first_contact_at": runs.instants(runs.earliest("out")),
+            "validation_sent_at": runs.instants(runs.earliest("notice")),
+        }
     )
-    per = events.group_by("account_id").agg(**_latest_instants(as_of)).cache()
-    facts = per.join(_call_facts(events, per), on="account_id", how="left").collect()
-    outcome = history["outcome"].gather(facts["_last_call_row"]).alias("last_call_outcome")
-    return _recency(facts.with_columns(outcome), as_of)
+    outcome = history["outcome"].gather(runs.last_row("call", at=last_call))
+    return _recency(facts.with_columns(outcome.alias("last_call_outcome")), as_of)
 
 
-def _event_flags() -> dict[str, pl.Expr]:
-    """What the per-account facts test of each past event, computed once per event."""
-    channel = pl.col("channel")
-    return {
-        "_out": pl.col("direction") == "out",
-        "_in": pl.col("direction") == "in",
-        **{f"_{ch}": channel == ch for ch in MESSAGE_CHANNELS},
-        "_message": channel.is_in(MESSAGE_CHANNELS),
-        "_call": channel.is_in(CALL_CHANNELS),
-        "_talk": pl.col("outcome") == "conversation",
-        "_unanswered": pl.col("outcome").is_in(UNANSWERED),
-        "_notice": pl.col("template") == VALIDATION_NOTICE,
-    }
+def _in_account_order(history: pl.DataFrame) -> pl.DataFrame:
+    """``history`` with each account's events in one run (rows without an account dropped:
+    they belong to no account's features)."""
+    key = history.get_column("account_id")
+    if key.null_count() > 0:
+        history = history.filter(pl.col("account_id").is_not_null())
+        key = history.get_column("account_id")
+    if key.flags["SORTED_ASC"] or key.is_sorted():
+        return history
+    return history.sort("account_id", maintain_order=True)
 
 
-_OUT = pl.col("_out")
-_CALL = _OUT & pl.col("_call")
+def _event_masks(as_of: date) -> dict[str, pl.Expr]:
+    """What the per-account facts test of each past event (null tests as false).
 
-
-def _latest_instants(as_of: date) -> dict[str, pl.Expr]:
-    """Conditional minima and maxima of ``occurred_at`` per account (one streaming group-by).
-
-    ``at.filter(condition).max()`` rather than ``when(condition).then(at).max()``: the
-    same value (nulls are skipped either way) for less work on the tallest input.
+    Every mask but ``unanswered`` also requires a known instant: an event without
+    one is no latest, earliest or recent event (as a group-by's max skips nulls).
     """
     at = pl.col("occurred_at")
+    known = at.is_not_null()
+    channel = pl.col("channel")
+    out = pl.col("direction") == "out"
+    call = out & _any_of(channel, CALL_CHANNELS)
     # The UTC date of an instant is on or after D exactly when the instant is at or after
     # D's midnight UTC: compare instants instead of converting every one to a date.
     week = at >= pl.lit(datetime.combine(as_of - SEVEN_DAYS, time(0), tzinfo=UTC))
-
-    def latest(when: pl.Expr) -> pl.Expr:
-        return at.filter(when).max()
-
-    return {
-        "_last_out": latest(_OUT),
-        "contacts_7d": (_OUT & week).sum().cast(pl.Int32),
-        "_last_conv": latest(pl.col("_talk")),
-        **{f"_last_{ch}": latest(_OUT & pl.col(f"_{ch}")) for ch in MESSAGE_CHANNELS},
-        "_last_msg": latest(_OUT & pl.col("_message")),
-        "_last_in": latest(pl.col("_in")),
-        "_last_call": latest(_CALL),
-        "first_contact_at": at.filter(_OUT).min(),
-        "validation_sent_at": at.filter(_OUT & pl.col("_notice")).min(),
+    masks = {
+        "out": out & known,
+        "in": (pl.col("direction") == "in") & known,
+        "out_7d": out & week,
+        "talk": (pl.col("outcome") == "conversation") & known,
+        **{ch: out & (channel == ch) & known for ch in MESSAGE_CHANNELS},
+        "message": out & _any_of(channel, MESSAGE_CHANNELS) & known,
+        "call": call & known,
+        "unanswered": call & _any_of(pl.col("outcome"), UNANSWERED),
+        "notice": out & (pl.col("template") == VALIDATION_NOTICE) & known,
     }
+    return {name: mask.fill_null(False) for name, mask in masks.items()}
 
 
-def _call_facts(events: pl.LazyFrame, per: pl.LazyFrame) -> pl.LazyFrame:
-    """Unanswered calls since the last conversation; the row of the latest call.
+def _any_of(column: pl.Expr, values: tuple[str, ...]) -> pl.Expr:
+    """``column.is_in(values)`` for a few values, as comparisons: several times cheaper on
+    the history's short strings, which compare inline."""
+    return pl.any_horizontal(column == value for value in values)
 
-    Among calls at the same latest instant the one recorded last wins (the row
-    order of the history), as a stable sort by time would have it.
+
+class _Runs:
+    """Reductions over each account's run of events (a history in account order).
+
+    Instants are counted from just before the earliest one (``_rel``: 1 and up), so
+    that an instant times its mask is 0 exactly where the mask is false and the
+    latest instant of a mask is one maximum of a product: several times cheaper
+    than choosing between the instant and a sentinel row by row.
     """
-    at = pl.col("occurred_at")
-    calls = events.filter(_CALL).join(
-        per.select("account_id", "_last_conv", "_last_call"), on="account_id"
-    )
-    since_talk = pl.col("_last_conv").is_null() | (at > pl.col("_last_conv"))
-    unanswered = since_talk & pl.col("_unanswered")
-    return calls.group_by("account_id").agg(
-        unanswered.sum().cast(pl.Int32).alias("unanswered_calls"),
-        pl.when(at == pl.col("_last_call")).then(pl.col("_row")).max().alias("_last_call_row"),
-    )
+
+    def __init__(self, history: pl.DataFrame, as_of: date) -> None:
+        key = history.get_column("account_id").to_numpy()
+        self.starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
+        self.keys = key[self.starts]
+        self.lengths = np.diff(np.r_[self.starts, key.size])
+        at = history.get_column("occurred_at")
+        self.dtype = at.dtype
+        physical = at.to_physical()
+        self._zero = (physical.min() or 0) - 1  # type: ignore[operator]
+        # Unknown instants never count (the masks require a known one): any filler does.
+        self._rel = (physical.fill_null(self._zero + 1) - self._zero).to_numpy()
+        masks = history.lazy().select(**_event_masks(as_of)).collect()  # shared tests once
+        self.masks = {s.name: s.to_numpy() for s in masks}
+        self._work = np.empty_like(self._rel)  # one buffer for every product (no page faults)
+
+    def _max(self, values: np.ndarray) -> np.ndarray:
+        if not self.keys.size:
+            return self.keys
+        return np.maximum.reduceat(values, self.starts)
+
+    def latest(self, mask: str) -> np.ndarray:
+        """The latest instant of ``mask`` per account, counted as ``_rel`` (0: none)."""
+        return self._max(np.multiply(self._rel, self.masks[mask], out=self._work))
+
+    def earliest(self, mask: str) -> np.ndarray:
+        """The earliest instant of ``mask`` per account, counted as ``_rel`` (0: none)."""
+        top = int(self._rel.max(initial=0)) + 1
+        flipped = np.subtract(top, self._rel, out=self._work)
+        flipped = self._max(np.multiply(flipped, self.masks[mask], out=self._work))
+        return np.where(flipped > 0, top - flipped, 0)
+
+    def count(self, mask: str, since: np.ndarray | None = None) -> np.ndarray:
+        """Events of ``mask`` per account (after the account's instant ``since``, if given:
+        all of them when it has none)."""
+        if not self.keys.size:
+            return self.keys
+        chosen = self.masks[mask]
+        if since is not None:
+            chosen = chosen & (self._rel > np.repeat(since, self.lengths))
+        return np.add.reduceat(chosen, self.starts, dtype=np.int64)
+
+    def last_row(self, mask: str, at: np.ndarray) -> pl.Series:
+        """The row of the last event of ``mask`` at each account's instant ``at`` (null: none).
+
+        Among events at the same instant the one recorded last wins (the row order),
+        as a stable sort by time would have it.
+        """
+        chosen = self.masks[mask] & (self._rel == np.repeat(at, self.lengths))
+        numbers = np.arange(1, self._rel.size + 1, dtype=np.int64)  # row + 1: 0 is none
+        last = pl.Series(self._max(np.multiply(numbers, chosen, out=numbers)), dtype=pl.Int64)
+        return (last - 1).set(last == 0, None)
+
+    def instants(self, values: np.ndarray) -> pl.Series:
+        """Instants counted as ``_rel`` as a datetime column (0: null, no event counted)."""
+        series = pl.Series(values, dtype=pl.Int64)
+        return (series + self._zero).set(series == 0, None).cast(self.dtype)
 
 
 def _recency(facts: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """Days since the latest instants; the debtor replied after the last message."""
 
+    zone = getattr(facts.schema.get("_last_out"), "time_zone", None)
+    epoch_day = (as_of - date(1970, 1, 1)).days
+
     def since(column: str) -> pl.Expr:
+        if zone in (None, "UTC"):
+            # The instant's UTC date is its day since the epoch: no calendar conversion.
+            return (pl.lit(epoch_day) - pl.col(column).dt.epoch("d")).cast(pl.Int32)
         return (pl.lit(as_of) - pl.col(column).dt.date()).dt.total_days().cast(pl.Int32)
 
     replied = (

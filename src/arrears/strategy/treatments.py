@@ -21,6 +21,7 @@ over accounts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -30,6 +31,7 @@ from arrears.strategy.frames import first_match, require_columns
 from arrears.strategy.schema import Strategy
 from arrears.strategy.steps import Step
 from arrears.strategy.triggers import (
+    Clause,
     due,
     reason_pieces,
     step_clauses,
@@ -61,32 +63,59 @@ OUTPUT_SCHEMA: dict[str, pl.DataType] = CARRIED | STEP_COLUMNS
 
 
 def todays_steps(frame: pl.LazyFrame, strategies: Sequence[Strategy]) -> pl.LazyFrame:
-    """One row per (account, step due today), plus one per suppressed account."""
+    """One row per (account, step due today), plus one per suppressed account.
+
+    How, cheaply: each step's condition runs over the accounts once (their live
+    variant a number, computed once), and its rows carry only the account's row,
+    the account and the reason; the rows come out in the order of the output
+    (account, then step priority, then the order of the files) from one stable
+    sort by account, since the parts are concatenated in that order of priority
+    and file order. Only then are the carried columns gathered (once, in output
+    order) and the step's own columns looked up by its number. Collected here (the
+    result is handed on lazily).
+    """
     require_columns(frame, list(CARRIED), "choose_strategies, assign_segments and assign_arms")
     table = [v for s in strategies for v in variants(s)]
+    steps = [
+        _StepRows(number, variant, position, order)
+        for order, (number, variant, position) in enumerate(
+            (n, v, p) for n, v in enumerate(table) for p in range(len(v.steps))
+        )
+    ]
+    steps.sort(key=lambda s: (-s.priority, s.order))
+    frame = with_optional_columns(frame)
+    # Root names of list element expressions are not columns: keep the frame's names only.
+    read = {*CARRIED, *(name for step in steps for name in step.columns())}
+    read &= set(frame.collect_schema().names())
     prepared = (
-        with_optional_columns(frame)
+        frame.with_columns(_stop_reason(strategies).alias("_stopped"))
         .with_columns(
-            _variant_index(table).alias("_variant"),
-            _stop_reason(strategies).alias("_stopped"),
+            # The variant whose steps apply: none once the segment's stop condition holds.
+            pl.when(pl.col("_stopped").is_null()).then(_variant_index(table)).alias("_live")
         )
-        .cache()
-    )  # every step below reads it: compute it once, whatever the optimiser sees
-    parts = [_suppressed_rows(prepared)]
-    order = 0
-    for number, variant in enumerate(table):
-        for position in range(len(variant.steps)):
-            parts.append(_step_rows(prepared, number, variant, position, order))
-            order += 1
-    return (
-        pl.concat(parts, how="vertical")
-        .sort(
-            ["account_id", "step_priority", "_order"],
-            descending=[False, True, False],
-            nulls_last=[False, False, False],
-        )
-        .drop("_order")
+        .select(*sorted(read), "_live", "_stopped")
+        .with_row_index("_row")
+        .collect()
     )
+    accounts = prepared.lazy()
+    parts = [_suppressed_rows(accounts)]
+    parts += [step.rows(accounts, part) for part, step in enumerate(steps, start=1)]
+    ordered = pl.concat(pl.collect_all(parts), how="vertical").sort(
+        "account_id", maintain_order=True
+    )
+    carried = prepared.select(*CARRIED)[ordered.get_column("_row")]
+    looked_up = _step_table(steps)[ordered.get_column("_part")]
+    return pl.concat(
+        [carried, looked_up, ordered.select("reason", "suppressed_reason")], how="horizontal"
+    ).lazy()
+
+
+def _step_table(steps: Sequence[_StepRows]) -> pl.DataFrame:
+    """The step columns of each part, by its number (0: the stopped accounts, no step)."""
+    names = [n for n in STEP_COLUMNS if n not in ("reason", "suppressed_reason")]
+    rows = [(None,) * len(names), *(step.columns_of_step() for step in steps)]
+    schema = {n: STEP_COLUMNS[n] for n in names}
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def _variant_index(table: Sequence[Variant]) -> pl.Expr:
@@ -122,38 +151,67 @@ def _stop_reason(strategies: Sequence[Strategy]) -> pl.Expr:
 
 def _suppressed_rows(frame: pl.LazyFrame) -> pl.LazyFrame:
     return frame.filter(pl.col("_stopped").is_not_null()).select(
-        *CARRIED,
-        *(
-            pl.lit(None, dtype=t).alias(n)
-            for n, t in STEP_COLUMNS.items()
-            if n != "suppressed_reason"
-        ),
+        "_row",
+        "account_id",
+        pl.lit(0, dtype=pl.UInt32).alias("_part"),
+        pl.lit(None, dtype=pl.String).alias("reason"),
         pl.col("_stopped").alias("suppressed_reason"),
-        pl.lit(-1, dtype=pl.Int32).alias("_order"),
     )
 
 
-def _step_rows(
-    frame: pl.LazyFrame, number: int, variant: Variant, position: int, order: int
-) -> pl.LazyFrame:
-    step = variant.steps[position]
-    clauses = step_clauses(step, variant.steps[:position])
-    selected = (pl.col("_variant") == number) & pl.col("_stopped").is_null() & due(clauses)
-    pieces = [p if isinstance(p, pl.Expr) else pl.lit(p) for p in reason_pieces(clauses)]
-    pieces.append(pl.lit(_reason_tail(variant, step)))
-    action = step.parsed_action
-    return frame.filter(selected).select(
-        *CARRIED,
-        pl.lit(step.id).alias("step"),
-        pl.lit(step.action).alias("action"),
-        pl.lit(action.channel).alias("channel"),
-        pl.lit(resolved_template(action, step.template), dtype=pl.String).alias("template"),
-        pl.lit(_priority(variant, step), dtype=pl.Int32).alias("step_priority"),
-        pl.lit(_quiet(variant.strategy, step)).alias("quiet"),
-        pl.concat_str(pieces).alias("reason"),
-        pl.lit(None, dtype=pl.String).alias("suppressed_reason"),
-        pl.lit(order, dtype=pl.Int32).alias("_order"),
-    )
+@dataclass(frozen=True)
+class _StepRows:
+    """The rows of one step of one variant (``number`` in the table of variants)."""
+
+    number: int
+    variant: Variant
+    position: int
+    order: int  # the step's place in the strategy files (ties of priority keep it)
+
+    @property
+    def step(self) -> Step:
+        return self.variant.steps[self.position]
+
+    @property
+    def priority(self) -> int:
+        return _priority(self.variant, self.step)
+
+    def _clauses(self) -> list[Clause]:
+        return step_clauses(self.step, self.variant.steps[: self.position])
+
+    def _reason(self) -> pl.Expr:
+        pieces = [
+            p if isinstance(p, pl.Expr) else pl.lit(p) for p in reason_pieces(self._clauses())
+        ]
+        pieces.append(pl.lit(_reason_tail(self.variant, self.step)))
+        return pl.concat_str(pieces)
+
+    def columns(self) -> set[str]:
+        """The feature columns the step's condition and reason read."""
+        return {*due(self._clauses()).meta.root_names(), *self._reason().meta.root_names()}
+
+    def rows(self, accounts: pl.LazyFrame, part: int) -> pl.LazyFrame:
+        """The step's rows among ``accounts`` (``part``: its number in the output)."""
+        mine = pl.col("_live") == self.number
+        return accounts.filter(mine & due(self._clauses())).select(
+            "_row",
+            "account_id",
+            pl.lit(part, dtype=pl.UInt32).alias("_part"),
+            self._reason().alias("reason"),
+            pl.lit(None, dtype=pl.String).alias("suppressed_reason"),
+        )
+
+    def columns_of_step(self) -> tuple[object, ...]:
+        """The step's own output columns (``STEP_COLUMNS`` but the reasons)."""
+        step, action = self.step, self.step.parsed_action
+        return (
+            step.id,
+            step.action,
+            action.channel,
+            resolved_template(action, step.template),
+            self.priority,
+            _quiet(self.variant.strategy, step),
+        )
 
 
 def _reason_tail(variant: Variant, step: Step) -> str:
