@@ -153,7 +153,7 @@ def recheck(first: Frames, books: Rulebooks, found: pl.DataFrame) -> pl.DataFram
     a new BLOCK ends it, nothing time-based means the release is good.
     """
     contacts = first.contacts
-    pending = delayed(contacts.select("contact_id"), found)
+    pending = delayed(found)
     extra: list[pl.DataFrame] = []
     for _ in range(MAX_RECHECKS):
         if pending.is_empty():
@@ -180,10 +180,16 @@ _UNSTABLE = (
 )
 
 
-def delayed(ids: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
-    """``contact_id``, ``until`` of the contacts among ``ids`` whose decision is DELAY."""
-    decided = decide(ids, found, rules=False)
-    return decided.filter(pl.col("verdict") == "DELAY").select("contact_id", "until")
+def delayed(found: pl.DataFrame) -> pl.DataFrame:
+    """``contact_id``, ``until`` of the contacts whose decision (:func:`decide`) is DELAY.
+
+    A contact without findings is allowed, so only the findings are grouped.
+    """
+    is_delay = pl.col("verdict") == "DELAY"
+    per = found.group_by("contact_id").agg(
+        rank().max().alias("_rank"), pl.col("until").filter(is_delay).max()
+    )
+    return per.filter(pl.col("_rank") == RANK["DELAY"]).select("contact_id", "until")
 
 
 def merge(found: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
@@ -204,13 +210,15 @@ def merge(found: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
         .filter(pl.col("_old").is_null() | (pl.col("until") > pl.col("_old")))
         .unique(["contact_id", "rule"], keep="first")
     )
-    kept = found.join(
-        later.select("contact_id", "rule", "_new"), on=["contact_id", "rule"], how="left"
-    )
-    kept = kept.filter((pl.col("verdict") != "DELAY") | pl.col("_new").is_null()).drop("_new")
+    # Only DELAY findings can be replaced: the others are kept without a join.
+    is_delay = pl.col("verdict") == "DELAY"
+    kept = [
+        found.filter(~is_delay),
+        found.filter(is_delay).join(later, on=["contact_id", "rule"], how="anti"),
+    ]
     blocks = (
         new.filter(pl.col("verdict") == "BLOCK")
         .join(found.select("contact_id", "rule"), on=["contact_id", "rule"], how="anti")
         .unique(["contact_id", "rule", "message"])
     )
-    return stack([kept, later.select(list(FINDINGS)), blocks])
+    return stack([*kept, later.select(list(FINDINGS)), blocks])

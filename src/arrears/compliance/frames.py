@@ -12,19 +12,29 @@ derives the facts several rules share:
   covers voicemail too, 1006.14(h));
 - ``zoned``: one row per (contact, candidate zone) with the local date, time
   of day and weekday of ``now`` in that zone;
-- ``recent``: one row per (contact, zone, past event of the same person)
-  within :data:`LOOKBACK_DAYS`, with the event's local date in that zone and
-  its ``lag`` in calendar days. Counters read it; "if zones disagree, the
-  strictest" falls out of taking the maximum over zones.
+- ``recent``: one row per (contact, past event of the same person) within
+  :data:`LOOKBACK_DAYS` before ``now``, with the facts counters test. A
+  counter dates the events it counts in each candidate zone (:func:`dated`):
+  local dates can differ, and "if zones disagree, the strictest" falls out of
+  taking the maximum over zones. Dating only the counted events, inside the
+  counter's window, spares dating every event in every zone.
+
+A rule whose answer depends on a few contact columns only (the hours: ``now``
+and the candidate zones) runs through :func:`per_distinct`: once per distinct
+combination of those columns, its findings handed to every contact of it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import cached_property
 
 import polars as pl
 
+from arrears.compliance import zones
+from arrears.compliance.findings import empty
 from arrears.compliance.model import (
     CONTACTS,
     CONTACTS_OPTIONAL,
@@ -33,7 +43,7 @@ from arrears.compliance.model import (
     UTC_TIME,
 )
 from arrears.compliance.places import CONSERVATIVE_ZONES
-from arrears.compliance.zones import SMALL, local_dates, local_parts
+from arrears.compliance.zones import local_dates, local_parts
 from arrears.errors import InvalidInput
 
 # Longest counting window of any rule (MA: 2 calls in 30 days) plus a day of zone slack.
@@ -62,6 +72,11 @@ class Frames:
     history: pl.DataFrame
     recent: pl.DataFrame
 
+    @cached_property
+    def recent_dated(self) -> pl.DataFrame:
+        """Every event of ``recent`` in every candidate zone, dated (see :func:`dated`)."""
+        return _date(self, self.recent)
+
     def only(self, keep: pl.Expr) -> Frames:
         """The same frames restricted to the contacts matching ``keep``."""
         contacts = self.contacts.filter(keep)
@@ -69,9 +84,14 @@ class Frames:
             return self
         if contacts.is_empty():
             return replace(self, contacts=contacts, zoned=self.zoned.clear())
-        zoned = self.zoned.join(contacts.select("contact_id"), on="contact_id", how="semi")
+        zoned = self.zoned.filter(among(contacts))
         # ``recent`` stays whole: every rule joins it to the contacts it judges.
         return replace(self, contacts=contacts, zoned=zoned)
+
+
+def among(contacts: pl.DataFrame) -> pl.Expr:
+    """Rows whose ``contact_id`` is one of ``contacts``' (a filter: cheaper than a semi-join)."""
+    return pl.col("contact_id").is_in(contacts.get_column("contact_id").implode())
 
 
 def person_type(*frames: pl.DataFrame | pl.LazyFrame) -> pl.DataType:
@@ -116,27 +136,32 @@ def conform(
 def _conservative(jurisdictions: pl.Expr) -> pl.Expr:
     parts = [
         pl.when(jurisdictions.list.contains(code))
-        .then(pl.lit(list(zones), dtype=_STR_LIST))
+        .then(pl.lit(list(names), dtype=_STR_LIST))
         .otherwise(pl.lit([], dtype=_STR_LIST))
-        for code, zones in CONSERVATIVE_ZONES.items()
+        for code, names in CONSERVATIVE_ZONES.items()
     ]
     return pl.concat_list(parts).list.unique(maintain_order=True)
 
 
-def _fallback_zones(contacts: pl.DataFrame) -> pl.Expr:
-    """The conservative zones of each contact's jurisdictions (see :func:`_conservative`).
+def _normalized(jurisdictions: pl.Expr) -> pl.Expr:
+    """Upper case, and ``US`` beside any state overlay (the federal floor, 1006.104)."""
+    jur = jurisdictions.fill_null([]).list.eval(pl.element().str.to_uppercase())
+    has_state = jur.list.eval(pl.element().str.starts_with("US-")).list.any()
+    us = pl.lit(["US"], dtype=_STR_LIST)
+    return pl.when(has_state & ~jur.list.contains("US")).then(jur.list.concat(us)).otherwise(jur)
 
-    A plan's contacts name a handful of distinct jurisdiction lists: tall frames build
-    the set once per distinct list and look it up, rather than once per contact.
+
+def per_value(frame: pl.DataFrame, column: str, exprs: dict[str, pl.Expr]) -> list[pl.Series]:
+    """Columns that depend on ``column`` alone, in ``frame``'s row order.
+
+    A plan's contacts name a handful of distinct values (jurisdiction lists): tall
+    frames evaluate ``exprs`` once per distinct value and hand the result to its rows.
     """
-    if contacts.height <= SMALL:
-        return _conservative(pl.col("jurisdictions"))
-    lists = contacts.select("jurisdictions")
-    table = lists.unique().with_columns(_conservative(pl.col("jurisdictions")).alias("_zones"))
-    found = lists.join(
-        table, on="jurisdictions", how="left", nulls_equal=True, maintain_order="left"
-    )
-    return pl.lit(found.get_column("_zones"))
+    if frame.height <= zones.SMALL:  # read at call time: tests force the tall paths
+        return frame.select(**exprs).get_columns()
+    rows = frame.select(column).with_row_index("_row").group_by(column).agg("_row")
+    table = rows.select("_row", **exprs).explode("_row").sort("_row")
+    return table.drop("_row").get_columns()
 
 
 def prepare_contacts(
@@ -144,28 +169,31 @@ def prepare_contacts(
 ) -> pl.DataFrame:
     """Conform, default and derive the shared contact columns."""
     c = conform(frame, CONTACTS, CONTACTS_OPTIONAL, "contacts", person)
-    jur = pl.col("jurisdictions").fill_null([]).list.eval(pl.element().str.to_uppercase())
-    has_state = jur.list.eval(pl.element().str.starts_with("US-")).list.any()
-    us = pl.lit(["US"], dtype=_STR_LIST)
-    jur = pl.when(has_state & ~jur.list.contains("US")).then(jur.list.concat(us)).otherwise(jur)
-    c = c.with_columns(jur.alias("jurisdictions"))
+    jur = _normalized(pl.col("jurisdictions"))
+    c = c.with_columns(
+        per_value(c, "jurisdictions", {"jurisdictions": jur, "_fallback": _conservative(jur)})
+    )
     known = pl.col("zones").list.len().fill_null(0) > 0
     lists = ["inconvenient_times", "inconvenient_places", "opt_outs", "holds", "consents"]
-    return c.with_columns(
-        pl.when(known).then(pl.col("zones")).otherwise(_fallback_zones(c)),
-        (known & pl.col("zones_known").fill_null(True)).alias("zones_known"),
-        *[pl.col(n).fill_null([]) for n in lists],
-        pl.col("automated", "time_barred", "debtor_unreachable", "judgment_obtained").fill_null(
-            False
-        ),
-        pl.col("counterparty").fill_null("debtor"),
-        pl.col("purpose").fill_null("collection"),
-        pl.col("channel").replace_strict(MEDIUM, default=pl.col("channel")).alias("medium"),
-        pl.when(pl.col("channel").is_in(PHONE_CHANNELS))
-        .then(pl.col("to_line_type").fill_null("unknown"))
-        .otherwise(pl.col("to_line_type"))
-        .alias("to_line_type"),
-    ).with_columns(pl.col("zones").list.first().fill_null("UTC").alias("first_zone"))
+    return (
+        c.with_columns(
+            pl.when(known).then(pl.col("zones")).otherwise(pl.col("_fallback")).alias("zones"),
+            (known & pl.col("zones_known").fill_null(True)).alias("zones_known"),
+            *[pl.col(n).fill_null([]) for n in lists],
+            pl.col("automated", "time_barred", "debtor_unreachable", "judgment_obtained").fill_null(
+                False
+            ),
+            pl.col("counterparty").fill_null("debtor"),
+            pl.col("purpose").fill_null("collection"),
+            pl.col("channel").replace_strict(MEDIUM, default=pl.col("channel")).alias("medium"),
+            pl.when(pl.col("channel").is_in(PHONE_CHANNELS))
+            .then(pl.col("to_line_type").fill_null("unknown"))
+            .otherwise(pl.col("to_line_type"))
+            .alias("to_line_type"),
+        )
+        .with_columns(pl.col("zones").list.first().fill_null("UTC").alias("first_zone"))
+        .drop("_fallback")
+    )
 
 
 def prepare_history(
@@ -188,14 +216,14 @@ def zone_rows(contacts: pl.DataFrame) -> pl.DataFrame:
     return local_parts(pairs, "now", "now", "zone")
 
 
-def recent_rows(contacts: pl.DataFrame, zoned: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
-    """Past events of each contact's person, per candidate zone, within the lookback.
+def recent_rows(contacts: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
+    """Past events of each contact's person within the lookback, one row per (contact, event).
 
     The events travel as boolean facts (:func:`event_flags`), not strings: this is
-    the tallest frame of an evaluation (contacts x zones x events).
+    the tallest frame of an evaluation (contacts x events). Neither ``now`` nor a
+    zone is kept: a re-check at a later ``now`` reads the same rows (events after
+    the original ``now`` do not exist in it), dated against its own ``now``.
     """
-    # The time window does not depend on the zone: join and filter once per contact and
-    # event, then repeat the surviving events for each candidate zone of the contact.
     # Lazily, so that the window filter runs inside the join instead of after it.
     keys = contacts.lazy().select(
         "contact_id",
@@ -218,13 +246,9 @@ def recent_rows(contacts: pl.DataFrame, zoned: pl.DataFrame, history: pl.DataFra
         # cmt 14(b)(2)(i)-3 (US-FREQ-06): a number owned by someone else, counting for the
         # consumer, is a misdirected call.
         (pl.col("f_not_theirs") & pl.col("c_consumer")).alias("f_misdirected"),
-    ).drop("person", "c_debt", "c_to", "h_debt", "h_to", "c_consumer", "f_not_theirs")
-    per_zone_rows = (
-        zoned.lazy().select("contact_id", "zone", "now_date").join(joined, on="contact_id")
     )
-    first = ["contact_id", "now", "zone", "now_date"]
-    rest = [c for c in per_zone_rows.collect_schema().names() if c not in first]
-    return with_lag(per_zone_rows.select(*first, *rest).collect())
+    drop = ["person", "now", "c_debt", "c_to", "h_debt", "h_to", "c_consumer", "f_not_theirs"]
+    return joined.drop(drop).collect()
 
 
 def event_flags() -> dict[str, pl.Expr]:
@@ -258,30 +282,100 @@ def event_flags() -> dict[str, pl.Expr]:
     }
 
 
-def with_lag(rows: pl.DataFrame) -> pl.DataFrame:
-    """``h_date`` (the event's local date) and ``lag`` (days before ``now_date``)."""
-    h_date = local_dates(rows, "at", "zone")
-    lag = (pl.col("now_date") - h_date).dt.total_days().cast(pl.Int32)
-    return rows.with_columns(h_date.alias("h_date"), lag.alias("lag"))
+def dated(frames: Frames, events: pl.Expr, window_days: int) -> pl.DataFrame:
+    """The rows of ``recent`` matching ``events`` in each candidate zone of their contact,
+    with the event's local date ``h_date`` there and its ``lag`` in days before
+    ``now_date``; only those inside the ``window_days`` local days ending on ``now_date``
+    (lag 0 is today).
+
+    A plan dates only the events a counter counts, inside its window, rather than
+    every event in every zone. One account's few events are dated once and serve
+    every counter: there the fixed cost of each Polars query is what counts.
+    """
+    inside = pl.col("lag") < window_days
+    if frames.contacts.height <= zones.SMALL:
+        return frames.recent_dated.filter(events & inside)
+    # A local calendar day lasts at most 25 hours, so an event more than window + 2 days
+    # before ``now`` is outside the window in every zone: drop it before dating it in each.
+    counted = frames.recent.lazy().filter(events).select("contact_id", "at")
+    return _date(frames, counted.collect(), window_days + 2).filter(inside)
+
+
+def _date(frames: Frames, events: pl.DataFrame, within_days: int | None = None) -> pl.DataFrame:
+    """``events`` (of at most ``within_days`` before ``now``), one row per candidate zone of
+    their contact, with ``h_date`` and ``lag`` (see :func:`dated`)."""
+    near = events.lazy()
+    if within_days is not None:
+        now = frames.contacts.lazy().select("contact_id", "now")
+        within = pl.col("at") >= pl.col("now") - timedelta(days=within_days)
+        near = near.join(now, on="contact_id").filter(within).drop("now")
+    zoned = frames.zoned.lazy().select("contact_id", "zone", "now_date")
+    rows = near.join(zoned, on="contact_id").collect()
+    lag = (pl.col("now_date") - pl.col("h_date")).dt.total_days().cast(pl.Int32)
+    dates = rows.lazy().with_columns(local_dates(rows, "at", "zone").alias("h_date"))
+    return dates.with_columns(lag.alias("lag")).collect()
 
 
 def build(contacts: pl.DataFrame, history: pl.DataFrame) -> Frames:
     """The frames of one evaluation pass (``contacts`` already prepared)."""
-    zoned = zone_rows(contacts)
-    return Frames(contacts, zoned, history, recent_rows(contacts, zoned, history))
+    return Frames(contacts, zone_rows(contacts), history, recent_rows(contacts, history))
 
 
 def moved(frames: Frames, contacts: pl.DataFrame) -> Frames:
-    """The frames of ``contacts`` (a subset moved to a later ``now``), reusing the history
-    already joined: events after the original ``now`` do not exist in it, and the later
-    ``now`` only changes each event's lag."""
-    zoned = zone_rows(contacts)
-    later = zoned.lazy().select("contact_id", "zone", "now", "now_date")
-    # The inner join keeps only the moved contacts' rows.
-    recent = frames.recent.lazy().drop("now", "now_date", "lag")
-    recent = recent.join(later, on=["contact_id", "zone"])
-    lag = (pl.col("now_date") - pl.col("h_date")).dt.total_days().cast(pl.Int32)
-    return Frames(contacts, zoned, frames.history, recent.with_columns(lag.alias("lag")).collect())
+    """The frames of ``contacts`` (a subset moved to a later ``now``), reusing the events
+    already joined: events after the original ``now`` do not exist in them, and the later
+    ``now`` only changes how each counter dates them."""
+    # Kept to the moved contacts once, rather than filtered by every counter of the re-check.
+    recent = frames.recent.filter(among(contacts))
+    return Frames(contacts, zone_rows(contacts), frames.history, recent)
+
+
+def per_distinct(
+    frames: Frames,
+    inputs: Sequence[str],
+    rule: Callable[[Frames], pl.DataFrame],
+    where: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """``rule``'s findings for the contacts matching ``where``, computed once per distinct
+    combination of the contact columns ``inputs``.
+
+    A plan proposes a handful of instants to people with a handful of zone sets:
+    a rule that reads nothing else gives each contact of a combination the same
+    findings, so it runs on one row per combination. The rule always sees
+    ``contact_id`` and ``inputs`` only, and no history, whether it runs on one
+    contact (the send-time gate) or on a plan: a column it reads but did not
+    declare fails on every input, not just on tall ones.
+    """
+    if where is None:
+        contacts = frames.contacts.select("contact_id", *inputs)
+    else:  # narrow first: the contacts frame is wide and filtering copies every column
+        keep = frames.contacts.lazy().select("contact_id", *inputs, where.alias("_keep"))
+        contacts = keep.filter("_keep").drop("_keep").collect()
+        if contacts.is_empty():
+            return empty()
+    if contacts.height > zones.SMALL:
+        groups = contacts.group_by(inputs, maintain_order=True).agg(
+            pl.col("contact_id").alias("_ids")
+        )
+        if groups.height * 2 <= contacts.height:  # enough repeats for sharing to pay
+            return _shared(frames, groups, rule)
+    zoned = frames.zoned
+    if where is not None:
+        zoned = zoned.filter(among(contacts))
+    return rule(Frames(contacts, zoned, frames.history.clear(), frames.recent.clear()))
+
+
+def _shared(
+    frames: Frames, groups: pl.DataFrame, rule: Callable[[Frames], pl.DataFrame]
+) -> pl.DataFrame:
+    """``rule`` over one contact per group (its inputs, ``_ids``), its findings then
+    spread to every contact of the group."""
+    shown = groups.with_columns(pl.col("_ids").list.first().alias("contact_id"))
+    zoned = frames.zoned.filter(among(shown))
+    found = rule(Frames(shown.drop("_ids"), zoned, frames.history.clear(), frames.recent.clear()))
+    spread = found.join(shown.select("contact_id", "_ids"), on="contact_id")
+    spread = spread.drop("contact_id").explode("_ids").rename({"_ids": "contact_id"})
+    return spread.select(found.columns)
 
 
 def at_now(frames_contacts: pl.DataFrame, until: pl.DataFrame) -> pl.DataFrame:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from arrears.compliance.findings import finding, fmt, stack
-from arrears.compliance.frames import Frames
+from arrears.compliance.frames import Frames, among, dated
 from arrears.compliance.model import Verdict
 from arrears.compliance.zones import at_time_of_day, from_local, local_label, zone_columns
 
@@ -114,14 +114,8 @@ def counter_findings(
     """Apply one counter to the contacts ``targets`` (``contact_id``, ``debt``, ``first_zone``)."""
     if targets.is_empty():
         return stack([])
-    needed = {"contact_id", "zone", "h_date", "lag", *counter.events.meta.root_names()}
-    # One filter of the tallest frame: the counted events inside the window.
-    inside = (
-        frames.recent.select(sorted(needed))
-        .filter(counter.events & (pl.col("lag") < counter.window_days))
-        .select("contact_id", "zone", "h_date")
-        .join(targets.select("contact_id"), on="contact_id", how="semi")
-    )
+    counted = dated(frames, counter.events & among(targets), counter.window_days)
+    inside = counted.select("contact_id", "zone", "h_date")
     if inside.is_empty():
         return stack([])
     if exempt is not None and exempt.days is not None and not exempt.days.is_empty():
@@ -166,7 +160,7 @@ def consented_zones(frames: Frames, days: pl.DataFrame) -> pl.DataFrame:
         return frames.zoned.select("contact_id", "zone").clear()
     today = frames.zoned.select("contact_id", "zone", pl.col("now_date").alias("h_date"))
     today = today.join(days, on=["contact_id", "h_date"], how="semi")
-    talked = frames.recent.filter(CALLS & TALK & (pl.col("lag") == 0) & pl.col("same_debt"))
+    talked = dated(frames, CALLS & TALK & pl.col("same_debt") & among(today), 1)  # lag 0: today
     return today.join(
         talked.select("contact_id", "zone").unique(), on=["contact_id", "zone"], how="anti"
     ).select("contact_id", "zone")
@@ -233,14 +227,11 @@ def bunching(frames: Frames, minutes: int) -> pl.DataFrame:
     """
     if minutes <= 0:
         return stack([])
-    calls = frames.contacts.filter(pl.col("medium") == "phone").select("contact_id")
-    recent = frames.recent.filter(
-        (pl.col("at") >= pl.col("now") - pl.duration(minutes=minutes))
-        & CALLS
-        & OUT
-        & pl.col("same_to")
-    ).join(calls, on="contact_id", how="semi")
-    hit = recent.select("contact_id").unique()
+    calls = frames.contacts.lazy().filter(pl.col("medium") == "phone").select("contact_id", "now")
+    placed = frames.recent.lazy().filter(CALLS & OUT & pl.col("same_to"))
+    recent = placed.select("contact_id", "at").join(calls, on="contact_id")
+    soon = pl.col("at") >= pl.col("now") - pl.duration(minutes=minutes)
+    hit = recent.filter(soon).select("contact_id").unique().collect()
     return finding(
         hit,
         "US-FREQ-08",

@@ -111,15 +111,17 @@ def washington(frames: Frames, book: WABook, open_ns: int) -> pl.DataFrame:
 
 
 def china(frames: Frames, book: CNBook, open_ns: int) -> pl.DataFrame:
-    """CN-FREQ-01 (CBA 2026) and CN-FREQ-02 (NIFA 2024): daily call caps."""
+    """CN-FREQ-01 (CBA 2026) and CN-FREQ-02 (NIFA 2024): daily call caps.
+
+    A window of one local day counts today's events only.
+    """
     calls = frames.contacts.filter(pl.col("medium") == "phone").select(_TARGET)
-    today = pl.col("lag") == 0
     tries, talks = book.unanswered_per_number_per_day, book.connected_per_debtor_per_day
     unanswered = Counter(
         "CN-FREQ-01",
         tries,
         1,
-        CALLS & OUT & today & pl.col("same_to") & ~TALK,
+        CALLS & OUT & pl.col("same_to") & ~TALK,
         f"{{n}} unanswered attempts to this number today (the CBA guideline allows {tries}); "
         "the next may be made from {until}.",
         f"今日已拨打该号码 {{n}} 次未接通（上限 {tries} 次）；最早可于 {{until}} 再次拨打。",
@@ -128,7 +130,7 @@ def china(frames: Frames, book: CNBook, open_ns: int) -> pl.DataFrame:
         "CN-FREQ-02",
         talks,
         1,
-        CALLS & OUT & today & TALK,
+        CALLS & OUT & TALK,
         f"{{n}} connected collection calls with the debtor today, all agencies combined (at "
         f"most {talks}); no further dials until {{until}}.",
         f"今日已与债务人接通催收电话 {{n}} 次（含合作机构，上限 {talks} 次）；"

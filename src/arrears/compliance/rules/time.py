@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from arrears.compliance.findings import by_jurisdiction, finding, stack
-from arrears.compliance.frames import Frames
+from arrears.compliance.frames import Frames, per_distinct
 from arrears.compliance.model import Verdict
 from arrears.compliance.zones import (
     NS_PER_DAY,
@@ -40,6 +40,10 @@ WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _DAY_NAME = {i + 1: name for i, name in enumerate(WEEKDAYS)}
 MAX_DESIGNATION_STEPS = 10
 _ASSUMED = " No location is known, so every zone of the jurisdiction was assumed."
+# What each rule reads of a contact: its findings are computed once per distinct combination
+# (frames.per_distinct), since a plan proposes a few instants to a few sets of zones.
+HOURS_INPUTS = ("now", "zones", "first_zone", "zones_known")
+DESIGNATION_INPUTS = ("now", "zones", "first_zone", "jurisdictions", "inconvenient_times")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,12 @@ def hours(
     CBA 催收工作指引 (2026) / NIFA 贷后催收业务指引 (2024) (CN); CONC 7.9.4 R with
     MCOB 13.5.4 G (GB, DESIGN); RCW 19.16.250(13) (WA).
     """
+    return per_distinct(frames, HOURS_INPUTS, lambda f: _hours(f, window, also_zones, ids))
+
+
+def _hours(
+    frames: Frames, window: Window, also_zones: tuple[str, ...], ids: HoursRule
+) -> pl.DataFrame:
     start = common_window_start(zones_with(frames, also_zones), window)
     facts = frames.contacts.select(
         "contact_id", "now", "first_zone", "zones_known", pl.col("zones").list.len().alias("n")
@@ -173,9 +183,12 @@ def designations(frames: Frames) -> pl.DataFrame:
     elsewhere an arrears house rule. A reply the person asked for is exempt once
     (cmt 6(b)(1)-2, US-TIME-05): purpose ``reply`` with ``reply_ok``.
     """
-    c = frames.contacts.filter((pl.col("inconvenient_times").list.len() > 0) & ~pl.col("reply_ok"))
-    if c.is_empty():
-        return stack([])
+    pending = (pl.col("inconvenient_times").list.len() > 0) & ~pl.col("reply_ok")
+    return per_distinct(frames, DESIGNATION_INPUTS, _designations, where=pending)
+
+
+def _designations(frames: Frames) -> pl.DataFrame:
+    c = frames.contacts
     pairs = frames.zoned.select("contact_id", "zone").join(
         _designation_rows(frames, c), on="contact_id"
     )

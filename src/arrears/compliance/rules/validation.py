@@ -25,32 +25,30 @@ from arrears.compliance.findings import finding, fmt, stack
 from arrears.compliance.frames import CONSUMER, Frames
 from arrears.compliance.model import Verdict
 from arrears.compliance.rulebooks import Validation
-from arrears.compliance.zones import local_label, per_zone, to_local
+from arrears.compliance.zones import local_label, to_local, zone_series
 
 
 def with_validation_end(contacts: pl.DataFrame, book: Validation | None) -> pl.DataFrame:
     """Add ``validation_end`` (Date; null when no notice was sent or no US rulebook)."""
-    sent = contacts.filter(pl.col("validation_sent_at").is_not_null())
+    sent = contacts.get_column("validation_sent_at").drop_nulls()
     if book is None or sent.is_empty():
         return contacts.with_columns(pl.lit(None, pl.Date()).alias("validation_end"))
-    years = sent["validation_sent_at"].dt.year().unique().drop_nulls().to_list()
+    years = sent.dt.year().unique().to_list()
     holidays = holidays_between(range(min(years) - 1, max(years) + 2))
 
-    def end(part: pl.DataFrame, zone: str) -> pl.DataFrame:
+    def end(zone: str) -> pl.Expr:
         day = to_local(pl.col("validation_sent_at"), zone).dt.date()
         # "roll backward": a notice sent on a weekend or holiday counts from the day before,
         # so the first counted day is the next business day.
         receipt = day.dt.add_business_days(
             book.receipt_business_days, holidays=holidays, roll="backward"
         )
-        return part.with_columns(
-            (receipt + pl.duration(days=book.period_days)).alias("validation_end")
-        )
+        return receipt + pl.duration(days=book.period_days)
 
-    ends = per_zone(
-        sent.select("contact_id", "validation_sent_at", "first_zone"), "first_zone", end
-    )
-    return contacts.join(ends.select("contact_id", "validation_end"), on="contact_id", how="left")
+    # Each contact's rows of its zone are computed and scattered back: no join of the
+    # (wide) contacts frame.
+    ends = zone_series(contacts, "first_zone", end, pl.Date())
+    return contacts.with_columns(ends.alias("validation_end"))
 
 
 def notice(frames: Frames, book: Validation) -> pl.DataFrame:
