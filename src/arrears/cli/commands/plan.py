@@ -18,7 +18,6 @@ from arrears.cli.context import app as build_app
 from arrears.compliance.rulebooks import Rulebooks, load_rulebooks
 from arrears.planner.explain import explain_account
 from arrears.planner.plan import PlanParams
-from arrears.planner.scoring import uplift_scores
 from arrears.planner.service import PlanSummary, default_workers, run_daily_plan
 from arrears.planner.value import ValueModel
 from arrears.strategy.describe import describe
@@ -70,6 +69,8 @@ def plan(
     strategies, rulebooks = policy(ctx)
     scores = None
     if priority == "value":  # calls valued by what they add, when the champion learnt it
+        from arrears.planner.scoring import uplift_scores  # LightGBM: only when it is used
+
         with ctx.uow_factory() as uow:
             scores = uplift_scores(uow=uow, as_of=day, models_dir=models_dir(ctx))
     summary = run_daily_plan(

@@ -24,7 +24,6 @@ from arrears.planner.value import ValueModel
 from arrears.sim.simulator.params import SimulationParams, load_params
 from arrears.sim.simulator.propensity import scorer
 from arrears.sim.simulator.runner import Config, compare, prepare, simulate
-from arrears.sim.simulator.training import train_propensity
 from arrears.sim.simulator.world import Policy, value_model
 from arrears.store.queries import planning as queries
 from arrears.strategy.loader import load_strategies
@@ -120,6 +119,9 @@ def simulate_command(
     work = ctx.settings.var_dir / "simulate"
     value_scorer = None
     if train_days:
+        # LightGBM and scikit-learn load only for a run that trains (not with every command).
+        from arrears.sim.simulator.training import train_propensity
+
         model, learnt = train_propensity(config, shipped, seed=seed + 10_000, days=train_days,
                                        work_dir=work, progress=_progress)  # fmt: skip
         value_scorer = scorer(model)

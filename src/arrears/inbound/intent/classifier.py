@@ -26,15 +26,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, cast
-
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
+from typing import TYPE_CHECKING, Any, cast
 
 from arrears.errors import ConfigError
 from arrears.inbound.intent.result import INTENTS, IntentName
 from arrears.inbound.intent.text import normalize
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 DATA_PACKAGE = "arrears.inbound.intent"
 TRAINING_FILE = "labelled.tsv"
@@ -98,6 +97,12 @@ def model_text(reply: str) -> str:
 
 def build_pipeline(*, c: float = C, random_state: int = RANDOM_STATE) -> Pipeline:
     """The untrained pipeline: TF-IDF over character n-grams, then logistic regression."""
+    # scikit-learn (with SciPy and pandas, about 130 MiB) is imported when a model is
+    # built, not with every command that merely can classify a reply (an import).
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
     return Pipeline(
         [
             (
