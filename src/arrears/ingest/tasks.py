@@ -30,9 +30,9 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from arrears.errors import ArrearsError, NotFound
 from arrears.ingest.debtors import DebtorMemo
@@ -50,6 +50,7 @@ from arrears.store.repositories.audit import AuditEvent
 from arrears.store.uow import UnitOfWork
 
 KINDS = ("accounts", "payments")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -219,12 +220,19 @@ def _pipeline(
     batches: Iterator[list[RawRow] | LineChunk] = iter(
         chunks if chunks is not None else reader.batches(request.batch_size)
     )
-    ahead = list(islice(batches, 2))  # a file of one batch is not worth the processes
+    ahead = deque(islice(batches, 2))  # a file of one batch is not worth the processes
     pool = _pool(request.workers) if len(ahead) > 1 else None
     pending: deque[_Batch] = deque()
     try:
         with ctx.uow.bulk.loading(), _settled_heap() as settle:
-            for rows in chain(ahead, batches):
+
+            def write_oldest() -> None:
+                _write(request, pending.popleft(), ctx, cipher, rejects, summary)
+                settle()
+                if progress:
+                    progress(summary.read)
+
+            for rows in _drained(ahead, batches):
                 if isinstance(rows, LineChunk):
                     delimiter, encoding = reader.delimiter or ",", reader.encoding or ""
                     lines = Lines(rows, delimiter, len(reader.headers), encoding)
@@ -238,18 +246,20 @@ def _pipeline(
                 pending.append(batch)
                 # Keep every worker busy: as many batches in flight as there are workers.
                 while pending and (pool is None or len(pending) > request.workers):
-                    _write(request, pending.popleft(), ctx, cipher, rejects, summary)
-                    settle()
-                    if progress:
-                        progress(summary.read)
+                    write_oldest()
             while pending:
-                _write(request, pending.popleft(), ctx, cipher, rejects, summary)
-                settle()
-                if progress:
-                    progress(summary.read)
+                write_oldest()
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def _drained(first: deque[T], rest: Iterator[T]) -> Iterator[T]:
+    """``first``'s items, then ``rest``'s; each leaves ``first`` as it is taken, so the
+    batches read ahead are not kept alive for the whole import (``chain`` keeps them)."""
+    while first:
+        yield first.popleft()
+    yield from rest
 
 
 @contextmanager
