@@ -34,18 +34,16 @@ AS_OF = date(2026, 11, 20)
 
 # Where the time goes, from measure.py and lookups.py (kept with the table on --write).
 NOTES = """\
-Where the time goes (2026-11-23, sixth session; `measure.py --trace`, `--cprofile` in CPU
-seconds): the importing process is the bottleneck. Since this session it keeps SQLite's page
-cache (128 MiB) and in-memory temp b-trees for the whole import instead of shrinking the cache
-after every batch (`BulkWriter.loading`), has worker results sent back as columns
-(`ingest/results.py`: unpickling AccountRow objects cost it about 20 us a row), converts bulk
-values column by column, packs the debtor memo's keys without a Python loop, and makes the
-cyclic garbage collector wait for 50,000 allocations and skip the batches already written
-(`gc.freeze`; it took 20-30 % of the process). What is left, per row: reading and splitting
-the CSV (about 13 us), sending the raw rows to the workers (about 7 us), debtor resolution with
-the memo, and the SQLite writes of debtors, accounts and contact points (their indexes on
-random keys). Next: debtor resolution and the writes column by column, the reader producing
-columns, and the workers reading the file themselves."""
+Where the time goes (2026-11-24, seventh session; py-spy and per-process CPU seconds): the
+importing process is the bottleneck, about 100 us of its CPU a row at 300k rows and about 117 at
+1M, against about 44 CPU s for each of the two validation workers at 1M. A CSV file without
+quotes now goes to the workers as chunks of whole lines (`ingest/lines.py`): the importing process
+reads only each row's key, and no longer splits the cells (13 us a row) or sends them (7 us).
+Within its writing of a batch, SQLite's `executemany` is about half (debtors, then contact
+points, then accounts: inserts into indexes on random keys, whose pages outgrow the 128 MiB
+import cache towards 1M rows), and debtor matching in Python about a fifth. Batching the memo's
+calls saved 1-2 % (not kept). Next: fewer random-key index writes (a shorter contact-value key),
+and the debtor matching keys computed by the workers."""
 
 
 def generate(rows: int) -> tuple[Path, float]:
