@@ -18,7 +18,6 @@ from typing import Any
 from arrears.ingest.mapping import HeaderPlan, value_of
 from arrears.ingest.readers import LineChunk, chunk_rows
 from arrears.ingest.readers.csv import line_cells, record_values, undecodable
-from arrears.ingest.results import Packed, pack
 from arrears.ingest.rows import Rejection, screen_batch
 
 
@@ -122,9 +121,3 @@ def screen_lines(
         rows = [row for row in rows if row[0] not in skip]
     unchanged, results = screen_batch(kind, plan, rows, problems, stored, columnar)
     return unchanged, list(results)
-
-
-def screen_lines_packed(*args: Any) -> tuple[int, Packed]:
-    """:func:`screen_lines` in a worker process, its results sent back as columns."""
-    unchanged, results = screen_lines(*args)
-    return unchanged, pack(results)

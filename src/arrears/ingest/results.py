@@ -17,6 +17,7 @@ relative to rejected ones.
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
 from operator import attrgetter
@@ -61,6 +62,12 @@ def pack(results: list[Any]) -> Packed:
         tuple(map(_contact_values, contacts)) for contacts in columns[_CONTACT_COLUMN]
     ]
     return Packed(columns, rejected, others)
+
+
+def screened_packed(screen: Callable[..., tuple[int, list[Any]]], *args: Any) -> tuple[int, Packed]:
+    """``screen(*args)`` in a worker process, its results sent back as columns."""
+    unchanged, results = screen(*args)
+    return unchanged, pack(results)
 
 
 def unpack(packed: Packed) -> list[AccountRow]:

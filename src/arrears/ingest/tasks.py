@@ -36,12 +36,12 @@ from typing import Any, TypeVar
 
 from arrears.errors import ArrearsError, NotFound
 from arrears.ingest.debtors import DebtorMemo
-from arrears.ingest.lines import Lines, scan_keys, screen_lines, screen_lines_packed
+from arrears.ingest.lines import Lines, scan_keys, screen_lines
 from arrears.ingest.mapping import HeaderPlan, Mapping, load_mapping, plan_headers
 from arrears.ingest.payments import apply_payments
 from arrears.ingest.readers import LineChunk, RawRow, TableReader, open_table
 from arrears.ingest.rejects import RejectWriter
-from arrears.ingest.results import Packed, pack, unpack
+from arrears.ingest.results import Packed, screened_packed, unpack
 from arrears.ingest.rows import PaymentRow, Rejection, screen_batch
 from arrears.ingest.rows.batch import KEY_COLUMNS
 from arrears.ingest.service import BatchCounts, Context, apply_accounts
@@ -352,13 +352,7 @@ def _screen(
     args = (kind, plan, batch.todo, batch.problems, batch.stored, columnar)
     if pool is None:
         return screen_batch(*args)
-    return pool.submit(_screen_packed, *args)
-
-
-def _screen_packed(*args: Any) -> tuple[int, Packed]:
-    """:func:`screen_batch` in a worker process, its results sent back as columns."""
-    unchanged, results = screen_batch(*args)
-    return unchanged, pack(results)
+    return pool.submit(screened_packed, screen_batch, *args)
 
 
 def _prepare_lines(
@@ -384,7 +378,7 @@ def _screen_chunk(
     args = (kind, plan, batch.lines, batch.skip, batch.stored, columnar)
     if pool is None:
         return screen_lines(*args)
-    return pool.submit(screen_lines_packed, *args)
+    return pool.submit(screened_packed, screen_lines, *args)
 
 
 def _write(
