@@ -21,7 +21,7 @@ import polars as pl
 
 from arrears.core.aging import DPD_SCHEME, M_SCHEME
 from arrears.core.currency import CURRENCIES
-from arrears.planner.joins import attach
+from arrears.planner.joins import attach, in_key_order
 from arrears.strategy.features import MAJOR, SCHEMA, bucket_expr
 
 MESSAGE_CHANNELS = ("sms", "email", "letter")
@@ -145,11 +145,9 @@ def history_facts(history: pl.DataFrame, as_of: date) -> pl.DataFrame:
 def _in_account_order(history: pl.DataFrame) -> pl.DataFrame:
     """``history`` with each account's events in one run (rows without an account dropped:
     they belong to no account's features)."""
-    key = history.get_column("account_id")
-    if key.null_count() > 0:
+    if history.get_column("account_id").null_count() > 0:
         history = history.filter(pl.col("account_id").is_not_null())
-        key = history.get_column("account_id")
-    if key.flags["SORTED_ASC"] or key.is_sorted():
+    if in_key_order(history, "account_id"):
         return history
     return history.sort("account_id", maintain_order=True)
 

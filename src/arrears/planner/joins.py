@@ -27,13 +27,13 @@ def attach(
     when both have the same keys in the same order (a frame and one computed from it,
     row by row), the columns are put side by side.
     """
-    if _in_order(frame, on):
+    if in_key_order(frame, on):
         if _same_keys(frame, other, on):
             return frame.hstack(other.drop(on).get_columns())
         frame = frame.with_columns(pl.col(on).set_sorted())
         # Most right frames come in key order too (derived from the same frames):
         # checking is one pass, sorting a copy of every column.
-        if _in_order(other, on):
+        if in_key_order(other, on):
             other = other.with_columns(pl.col(on).set_sorted())
         else:
             other = other.sort(on, maintain_order=True)
@@ -51,7 +51,8 @@ def _same_keys(frame: pl.DataFrame, other: pl.DataFrame, on: str) -> bool:
     return frame.height == 1 or bool(key.diff().slice(1).min() > 0)  # type: ignore[operator]
 
 
-def _in_order(frame: pl.DataFrame, on: str) -> bool:
-    """``frame``'s ``on`` ascending without nulls (a pass over the key unless flagged)."""
+def in_key_order(frame: pl.DataFrame, on: str) -> bool:
+    """``frame``'s ``on`` ascending without nulls (a pass over the key unless flagged):
+    marked sorted, Polars' joins and group-bys on it take their sorted paths."""
     key = frame.get_column(on)
     return key.null_count() == 0 and (key.flags["SORTED_ASC"] or key.is_sorted())

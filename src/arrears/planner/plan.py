@@ -40,7 +40,7 @@ from arrears.planner.features import (
     segment_progress,
     validation_notices,
 )
-from arrears.planner.joins import attach
+from arrears.planner.joins import attach, in_key_order
 from arrears.planner.value import (
     Priority,
     ValueModel,
@@ -170,12 +170,9 @@ def _key_order_known(history: pl.DataFrame) -> pl.DataFrame:
     group-bys of the features take Polars' sorted path. Checking costs one pass
     over the key.
     """
-    if "account_id" not in history.columns:
+    if "account_id" not in history.columns or not in_key_order(history, "account_id"):
         return history
-    key = history.get_column("account_id")
-    if key.flags["SORTED_ASC"] or key.null_count() > 0 or not key.is_sorted():
-        return history
-    return history.with_columns(key.set_sorted())
+    return history.with_columns(pl.col("account_id").set_sorted())
 
 
 def capacity_share(capacity: int, partition: int, partitions: int) -> int:
@@ -439,10 +436,9 @@ def _findings(found: pl.DataFrame) -> pl.DataFrame:
     The engine gives them by contact: marked so, the group-by takes Polars' sorted
     path and keeps that order, so attaching the lists needs no sort.
     """
-    key = found.get_column("contact_id")
-    ordered = key.null_count() == 0 and key.is_sorted()
+    ordered = in_key_order(found, "contact_id")
     if ordered:
-        found = found.with_columns(key.set_sorted())
+        found = found.with_columns(pl.col("contact_id").set_sorted())
     return found.group_by("contact_id", maintain_order=ordered).agg(
         pl.struct(*FINDING_FIELDS).alias("findings")
     )
@@ -557,7 +553,8 @@ def _worker_threads(workers: int) -> Iterator[None]:
     environment is restored after; a value the user set is left as it is. Each
     worker then runs cores / workers threads (at least one) instead of one per
     core, its threads no longer contending for the cores the other workers use
-    (2 workers on 2 cores, on a quiet machine: about 7 % less CPU). Spawned
+    (2 workers on 2 cores, on a quiet machine: the same time as the default
+    threads; docs/benchmarks.md). Spawned
     workers, not a fork server: a fork server is shared by every pool of the
     process and keeps the environment it started with.
     """
