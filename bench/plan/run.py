@@ -28,7 +28,6 @@ they are printed only.
 from __future__ import annotations
 
 import argparse
-import io
 import multiprocessing
 import os
 import sys
@@ -324,11 +323,11 @@ class FileJob:
 
     def read(self, piece: Piece) -> PartitionInputs:
         def frame(name: str) -> pl.DataFrame:
-            # Read into memory, as rows from the store are: planning over memory-mapped
-            # frames costs about 60 % more CPU (each pass faults the pages in again).
-            return pl.read_ipc(
-                io.BytesIO((self.folder / f"{piece.stem}.{name}.arrow").read_bytes())
-            )
+            # Polars reads the file its own way (it may map it: the pages are the page
+            # cache's, counted in the RSS). Reading the bytes through Python first cost
+            # about 2 CPU s more a partition: the kernel faulting in and zeroing a fresh
+            # gigabyte for each copy (docs/benchmarks.md).
+            return pl.read_ipc(self.folder / f"{piece.stem}.{name}.arrow")
 
         return PartitionInputs(
             accounts=frame("accounts"), points=frame("points"), history=frame("history"),
