@@ -362,6 +362,23 @@ class TestLargeFiles:
         assert counts(do_import(path, batch_size=100, workers=2, **env)) == (0, 0, 300, 0)
 
 
+def _crash_on_the_second_batch(monkeypatch: pytest.MonkeyPatch) -> object:
+    """Make the import fail while writing its second batch; the real writer, to put back."""
+    from arrears.ingest import tasks
+
+    real = tasks.apply_accounts
+    calls = {"n": 0}
+
+    def crashing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk on fire")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, "apply_accounts", crashing)
+    return real
+
+
 class TestCrashRecovery:
     def test_a_crash_after_some_batches_marks_the_import_failed_and_a_rerun_finishes_it(
         self, tmp_path: Path, env, engine: Engine, monkeypatch: pytest.MonkeyPatch
@@ -370,16 +387,7 @@ class TestCrashRecovery:
 
         data = [account(f"A{i}", debtor_ref=f"D{i}") for i in range(250)]
         path = write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, data)
-        real = tasks.apply_accounts
-        calls = {"n": 0}
-
-        def crashing(*args, **kwargs):
-            calls["n"] += 1
-            if calls["n"] == 2:
-                raise RuntimeError("disk on fire")
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(tasks, "apply_accounts", crashing)
+        real = _crash_on_the_second_batch(monkeypatch)
         with pytest.raises(RuntimeError):
             do_import(path, batch_size=100, **env)
         assert scalar(engine, "SELECT status FROM imports") == "failed"
@@ -389,3 +397,75 @@ class TestCrashRecovery:
         assert counts(summary) == (150, 0, 100, 0)
         assert scalar(engine, "SELECT count(*) FROM accounts") == 250
         assert scalar(engine, "SELECT count(DISTINCT account_ref) FROM accounts") == 250
+
+
+def _secondary_indexes(engine: Engine) -> set[str]:
+    from sqlalchemy import inspect
+
+    from arrears.store.bulk import LOADED_TABLES
+
+    inspector = inspect(engine)
+    return {found["name"] for table in LOADED_TABLES for found in inspector.get_indexes(table)
+            if not found["unique"]}  # fmt: skip
+
+
+class TestFirstLoad:
+    """A first import into an empty store builds the secondary indexes at its end."""
+
+    def test_the_indexes_are_there_after_a_first_load_and_matching_still_works(
+        self, tmp_path: Path, env, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    ):
+        from arrears.ingest import tasks
+
+        before = _secondary_indexes(engine)
+        seen: list[set[str]] = []
+        real = tasks.apply_accounts
+
+        def watching(*args, **kwargs):
+            seen.append(_secondary_indexes(engine))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(tasks, "apply_accounts", watching)
+        # One debtor across two batches: matched by name and phone, not by ref.
+        data = [account(f"A{i}", name="Wang Fang", phones="(212) 555-0100", debtor_ref="")
+                for i in range(150)]  # fmt: skip
+        summary = do_import(write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, data),
+                            batch_size=100, **env)  # fmt: skip
+        assert counts(summary) == (150, 0, 0, 0)
+        assert seen == [set(), set()]  # deferred while the batches were written
+        assert _secondary_indexes(engine) == before
+        assert scalar(engine, "SELECT count(*) FROM debtors") == 1
+        # A second file: the store is no longer empty, the indexes stay as they are.
+        seen.clear()
+        more = [account(f"B{i}", name="Wang Fang", phones="(212) 555-0100", debtor_ref="")
+                for i in range(3)]  # fmt: skip
+        assert counts(do_import(write_csv(tmp_path / "b.csv", ACCOUNT_HEADERS, more), **env)) == (
+            3, 0, 0, 0)  # fmt: skip
+        assert seen == [before]
+        assert scalar(engine, "SELECT count(*) FROM debtors") == 1
+
+    def test_a_crash_in_a_first_load_leaves_the_indexes_built(
+        self, tmp_path: Path, env, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    ):
+        before = _secondary_indexes(engine)
+        _crash_on_the_second_batch(monkeypatch)
+        data = [account(f"A{i}", debtor_ref=f"D{i}") for i in range(250)]
+        with pytest.raises(RuntimeError):
+            do_import(write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, data), batch_size=100, **env)
+        assert scalar(engine, "SELECT status FROM imports") == "failed"
+        assert _secondary_indexes(engine) == before
+
+    def test_an_import_builds_indexes_a_killed_load_left_missing(
+        self, tmp_path: Path, env, engine: Engine
+    ):
+        from arrears.store.bulk import deferrable_indexes
+
+        before = _secondary_indexes(engine)
+        with engine.begin() as connection:  # as a load killed while they were deferred
+            for index in deferrable_indexes():
+                index.drop(connection)
+        data = [account("A1", debtor_ref="D1")]
+        do_import(write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, data), dry_run=True, **env)
+        assert _secondary_indexes(engine) == set()  # a dry run changes nothing
+        do_import(write_csv(tmp_path / "a.csv", ACCOUNT_HEADERS, data), **env)
+        assert _secondary_indexes(engine) == before

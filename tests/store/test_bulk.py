@@ -152,3 +152,94 @@ def test_loading_settings_last_across_commits_and_are_restored(uow_factory):
                 uow.commit()
             assert cache() == -LOADING_CACHE_KIB
         assert cache() == before
+
+
+def _secondary(uow) -> set[str]:
+    """The secondary indexes of the loaded tables that exist in the database now."""
+    from sqlalchemy import inspect
+
+    from arrears.store.bulk import LOADED_TABLES
+
+    inspector = inspect(uow.session.connection())
+    return {found["name"] for table in LOADED_TABLES for found in inspector.get_indexes(table)
+            if not found["unique"]}  # fmt: skip
+
+
+def _defined() -> set[str]:
+    from arrears.store.bulk import deferrable_indexes
+
+    return {str(index.name) for index in deferrable_indexes()}
+
+
+def _constants(client_id: int) -> dict[str, object]:
+    return {"client_id": client_id, "created_at": AT, "updated_at": AT, "language": "zh-CN"}
+
+
+class TestDeferredIndexes:
+    """A first load into empty tables builds their secondary indexes at its end."""
+
+    def test_a_load_into_empty_tables_builds_them_at_the_end(self, uow_factory):
+        with uow_factory() as uow:
+            client_id = _client(uow)
+            uow.commit()
+            assert _defined() and _secondary(uow) == _defined()
+            with uow.bulk.indexes_deferred() as deferred:
+                assert deferred
+                assert _secondary(uow) == set()
+                uow.bulk.insert("debtors", COLUMNS, [_debtor("D1", "Li Lei", date(1990, 1, 2))],
+                                constants=_constants(client_id))  # fmt: skip
+                uow.commit()
+            assert _secondary(uow) == _defined()
+            assert uow.debtors.ids_by_name_birth(client_id, [("lilei", date(1990, 1, 2))], None)
+            assert uow.debtors.ids_by_ref(client_id, ["D1"], None) != {}
+
+    def test_unique_keys_hold_while_the_indexes_are_deferred(self, uow_factory):
+        with uow_factory() as uow:
+            client_id = _client(uow)
+            uow.commit()
+            with uow.bulk.indexes_deferred():
+                uow.bulk.insert("debtors", COLUMNS, [_debtor("D1", "Li Lei", None)],
+                                constants=_constants(client_id))  # fmt: skip
+                uow.commit()
+                with pytest.raises(Exception, match=r"(?i)unique|duplicate"):  # the driver's
+                    uow.bulk.insert("debtors", COLUMNS, [_debtor("D1", "Han Meimei", None)],
+                                    constants=_constants(client_id))  # fmt: skip
+                uow.rollback()
+            assert _secondary(uow) == _defined()
+
+    def test_tables_that_hold_rows_keep_their_indexes(self, uow_factory):
+        with uow_factory() as uow:
+            client_id = _client(uow)
+            uow.bulk.insert("debtors", COLUMNS, [_debtor("D1", "Li Lei", None)],
+                            constants=_constants(client_id))  # fmt: skip
+            uow.commit()
+            with uow.bulk.indexes_deferred() as deferred:
+                assert not deferred
+                assert _secondary(uow) == _defined()
+
+    def test_a_load_that_fails_still_builds_them(self, uow_factory):
+        with uow_factory() as uow:
+            client_id = _client(uow)
+            uow.commit()
+            with pytest.raises(RuntimeError), uow.bulk.indexes_deferred():
+                uow.bulk.insert("debtors", COLUMNS, [_debtor("D1", "Li Lei", None)],
+                                constants=_constants(client_id))  # fmt: skip
+                raise RuntimeError("disk on fire")
+            assert _secondary(uow) == _defined()
+            assert uow.debtors.ids_by_ref(client_id, ["D1"], None) == {}  # rolled back
+
+    def test_indexes_a_stopped_load_left_missing_are_built_again(self, uow_factory):
+        """As when the process died inside the load: the next import (or ``arrears db
+        upgrade``) builds what is missing, and nothing when nothing is."""
+        from arrears.store.bulk import deferrable_indexes
+
+        with uow_factory() as uow:
+            for index in deferrable_indexes()[:2]:
+                index.drop(uow.session.connection())
+            uow.commit()
+            assert len(_secondary(uow)) == len(_defined()) - 2
+            assert sorted(uow.bulk.restore_indexes()) == sorted(
+                str(index.name) for index in deferrable_indexes()[:2]
+            )
+            assert _secondary(uow) == _defined()
+            assert uow.bulk.restore_indexes() == []

@@ -145,6 +145,9 @@ def run_import(
             ignored_columns=list(plan.ignored),
             encoding=reader.encoding,
         )
+        if not request.dry_run:
+            # An import that stopped with its indexes deferred left them to this one.
+            uow.bulk.restore_indexes()
         at = clock()
         import_id = uow.imports.start(
             client_id=client.id,
@@ -224,7 +227,7 @@ def _pipeline(
     pool = _pool(request.workers) if len(ahead) > 1 else None
     pending: deque[_Batch] = deque()
     try:
-        with ctx.uow.bulk.loading(), _settled_heap() as settle:
+        with ctx.uow.bulk.loading(), _indexes_deferred(request, ctx), _settled_heap() as settle:
 
             def write_oldest() -> None:
                 _write(request, pending.popleft(), ctx, cipher, rejects, summary)
@@ -252,6 +255,17 @@ def _pipeline(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+@contextmanager
+def _indexes_deferred(request: ImportRequest, ctx: Context) -> Iterator[None]:
+    """A first load of accounts into an empty store builds its secondary indexes at the
+    end (``BulkWriter.indexes_deferred``); a dry run changes nothing, not even those."""
+    if request.dry_run or request.kind != "accounts":
+        yield
+        return
+    with ctx.uow.bulk.indexes_deferred():
+        yield
 
 
 def _drained(first: deque[T], rest: Iterator[T]) -> Iterator[T]:

@@ -19,6 +19,11 @@ PostgreSQL ``COPY … FROM STDIN`` for plain inserts and psycopg's pipelined
 ``executemany`` for upserts. New primary keys are reserved up front
 (:func:`.repositories.base.reserve_ids`), so the caller learns the ids of the
 rows it wrote in the order it gave them.
+
+A load into empty tables (a new installation's first portfolio) builds the
+secondary indexes of :data:`LOADED_TABLES` once at the end instead of row by row
+(:meth:`BulkWriter.indexes_deferred`): a sorted build instead of an insertion at
+a random place of each index for every row.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from contextlib import contextmanager
 from itertools import repeat
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, Table
+from sqlalchemy import JSON, Column, Connection, Date, Index, Table, inspect, select
 
 from arrears.store.base import Base
 from arrears.store.repositories.base import Repository, chunked, reserve_ids
@@ -47,6 +52,9 @@ _LOADING = {
     "temp_store": 2,
     "wal_autocheckpoint": LOADING_CHECKPOINT_PAGES,
 }
+# The tables an import of accounts writes a row or more per row of its file: their
+# secondary indexes may be built after a load into empty tables (indexes_deferred).
+LOADED_TABLES = ("debtors", "contact_points", "accounts")
 
 
 class BulkWriter(Repository):
@@ -142,6 +150,51 @@ class BulkWriter(Repository):
             for name, value in _LOADING.items():
                 driver.execute(f"PRAGMA {name} = {value}")
 
+    @contextmanager
+    def indexes_deferred(self) -> Iterator[bool]:
+        """While a load into empty tables runs, their secondary indexes do not exist.
+
+        Yields whether they were deferred: only when every table of
+        :data:`LOADED_TABLES` is empty (the first load of an installation). Their
+        unique keys stay, so every key is still enforced and every lookup an import
+        makes of a store it began empty (refs, account keys) is still an index probe;
+        the secondary indexes serve the matching of debtors the import did not write
+        (there are none) and the rest of the product. Each is dropped, in a
+        transaction of its own, and built again from the records' definitions when
+        the load ends, whether it succeeded or not. If the process dies in between,
+        the next import and ``arrears db upgrade`` build them
+        (:meth:`restore_indexes`); meanwhile the data is whole and queries are slower.
+        """
+        if not self._all_empty(LOADED_TABLES):
+            yield False
+            return
+        indexes = deferrable_indexes()
+        connection = self.session.connection()
+        for index in indexes:
+            index.drop(connection)
+        self.session.commit()
+        try:
+            yield True
+        except BaseException:
+            self.session.rollback()  # the batch in flight is dropped anyway; free the lock
+            raise
+        finally:
+            self.keep_loading()  # the build sorts in the loading cache, if one is set
+            build_missing_indexes(self.session.connection())
+            self.session.commit()
+
+    def restore_indexes(self) -> list[str]:
+        """Build and commit the deferred indexes a stopped load left missing; their names."""
+        built = build_missing_indexes(self.session.connection())
+        self.session.commit()
+        return built
+
+    def _all_empty(self, tables: Sequence[str]) -> bool:
+        return all(
+            self.session.execute(select(1).select_from(_table(name)).limit(1)).first() is None
+            for name in tables
+        )
+
     def _executemany(self, sql: str, plan: _Plan, rows: Sequence[Row]) -> None:
         cursor = self._driver().cursor()
         try:
@@ -160,6 +213,32 @@ class BulkWriter(Repository):
     def _driver(self) -> Any:
         """The driver's connection inside the unit of work's transaction."""
         return self.session.connection().connection.dbapi_connection
+
+
+def deferrable_indexes() -> list[Index]:
+    """The secondary (not unique) indexes of :data:`LOADED_TABLES`, as the records define them."""
+    return [
+        index
+        for name in LOADED_TABLES
+        for index in sorted(_table(name).indexes, key=lambda index: str(index.name))
+        if not index.unique
+    ]
+
+
+def build_missing_indexes(connection: Connection) -> list[str]:
+    """Build whichever of :func:`deferrable_indexes` is missing; the names built.
+
+    Cheap when none is (one catalogue lookup each): run at the start of every import
+    and by ``arrears db upgrade``, after a load that stopped with its indexes deferred.
+    """
+    built = []
+    inspector = inspect(connection)
+    for index in deferrable_indexes():
+        assert index.table is not None  # every index of the records belongs to its table
+        if not inspector.has_index(index.table.name, str(index.name)):
+            index.create(connection)
+            built.append(str(index.name))
+    return built
 
 
 def _table(name: str) -> Table:

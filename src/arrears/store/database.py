@@ -29,6 +29,8 @@ class Database:
         """Migrate to the newest schema; returns the revisions before and after."""
         before = current_revision(self.engine)
         upgrade(self.engine)
+        with self.uow() as uow:  # an import that stopped with its indexes deferred
+            uow.bulk.restore_indexes()
         return before, current_revision(self.engine)
 
     def revisions(self) -> tuple[str | None, str | None]:
