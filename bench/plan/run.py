@@ -1,7 +1,7 @@
 """Benchmark: the daily plan on synthetic frames of 1M and 10M accounts.
 
     .venv/bin/python bench/plan/run.py [--sizes 1000000 10000000] [--partition 1000000]
-        [--workers 2] [--write]
+        [--workers 2] [--repeat 3] [--write]
 
 Each account has two contact points and on average 8 past contacts. The mix of
 jurisdictions is even over CN, GB and six US states. As in the demo history, about
@@ -18,7 +18,9 @@ and plans them (features computed from store-shaped frames, strategy, segments,
 arms, today's steps, compliance verdicts, expected value and capacity) in
 ``--workers`` processes. Wall time covers the whole planning phase, worker start-up
 included; CPU time sums the planning processes (all threads, start-up included): on a
-shared machine it is the steadier of the two. Peak memory is the largest sum of RSS
+shared machine it is the steadier of the two. The same files are planned ``--repeat``
+times, each in new worker processes, and the medians reported: runs on this shared
+machine vary by a fifth. Peak memory is the largest sum of RSS
 over the process tree. The floor, a bare Polars group-by over each partition's
 contact history, says how much the plan costs over reading the history once.
 ``--write`` puts the results in docs/benchmarks.md (section ``plan``); without it
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import statistics
 import sys
 import tempfile
 import threading
@@ -38,6 +41,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -367,8 +371,8 @@ def pieces(size: int, partition: int) -> list[Piece]:
     ]
 
 
-def run(size: int, partition: int, workers: int) -> dict[str, float]:
-    """Prepare the partitions (untimed), then plan them through ``plan_partitions``."""
+def run(size: int, partition: int, workers: int, repeat: int) -> dict[str, Any]:
+    """Prepare the partitions (untimed), then plan them ``repeat`` times; the medians."""
     from arrears.compliance.rulebooks import load_rulebooks
     from arrears.strategy.loader import load_strategies
 
@@ -385,28 +389,36 @@ def run(size: int, partition: int, workers: int) -> dict[str, float]:
             # Calls for a twentieth of each partition's accounts, as before the workers.
             params=PlanParams(call_capacity=min(partition, size) // 20),
         )
-        cpu_here, start = time.process_time(), time.perf_counter()
-        actions, cpu_of = 0, dict[int, float]()
-        with TreeMemory() as memory:
-            for _, (count, pid, cpu) in plan_partitions(
-                todo, FileJob(folder), policy=policy, workers=workers
-            ):
-                actions += count
-                cpu_of[pid] = max(cpu_of.get(pid, 0.0), cpu)
-            seconds = time.perf_counter() - start
-        here = time.process_time() - cpu_here
-        # In one process the job's CPU reading is this process's (counted once, since start).
-        cpu = here if workers <= 1 else here + sum(cpu_of.values())
+        runs = [plan_once(todo, FileJob(folder), policy, workers) for _ in range(repeat)]
+    seconds = [r["plan_s"] for r in runs]
     return {
         "accounts": size,
         "workers": workers,
         "history": sum(rows for rows, _ in prepared),
-        "actions": actions,
-        "plan_s": seconds,
-        "plan_cpu_s": cpu,
+        "actions": runs[0]["actions"],
+        "plan_s": statistics.median(seconds),
+        "plan_range": (min(seconds), max(seconds)),
+        "plan_cpu_s": statistics.median(r["plan_cpu_s"] for r in runs),
         "floor_s": sum(floor for _, floor in prepared),
-        "rss": memory.peak_kib / 2**20,
+        "rss": max(r["rss"] for r in runs),
     }
+
+
+def plan_once(todo: list[Piece], job: FileJob, policy: Policy, workers: int) -> dict[str, float]:
+    """One planning of every partition, in new worker processes: wall, CPU, actions, RSS."""
+    cpu_here, start = time.process_time(), time.perf_counter()
+    actions, cpu_of = 0, dict[int, float]()
+    with TreeMemory() as memory:
+        for _, (count, pid, cpu) in plan_partitions(todo, job, policy=policy, workers=workers):
+            actions += count
+            cpu_of[pid] = max(cpu_of.get(pid, 0.0), cpu)
+        seconds = time.perf_counter() - start
+    here = time.process_time() - cpu_here
+    # In one process the job's CPU reading is this process's (counted once, since start).
+    cpu = here if workers <= 1 else here + sum(cpu_of.values())
+    print(f"  planned {len(todo)} partition(s): {seconds:.1f} s, {cpu:.1f} CPU s", flush=True)
+    return {"actions": actions, "plan_s": seconds, "plan_cpu_s": cpu,
+            "rss": memory.peak_kib / 2**20}  # fmt: skip
 
 
 def main() -> None:
@@ -414,12 +426,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--partition", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2, help="processes planning partitions")
+    parser.add_argument("--repeat", type=int, default=3, help="plans of the same partitions")
     parser.add_argument("--write", action="store_true", help="rewrite docs/benchmarks.md")
     args = parser.parse_args()
     results = []
     before = os.getloadavg()[0]
     for size in args.sizes:
-        result = run(size, args.partition, args.workers)
+        result = run(size, args.partition, args.workers, args.repeat)
         print(result, flush=True)
         results.append(result)
     load = f"{before:.1f} before, {os.getloadavg()[0]:.1f} after"
@@ -429,18 +442,20 @@ def main() -> None:
         f"{args.partition:,}, planned by `planner.plan.plan_partitions` in "
         f"{args.workers} worker process(es) as `arrears plan --workers` does; ~8 past contacts "
         f"per account; US accounts: ~{NOTICE_SENT:.0%} with the validation notice on record, "
-        f"~{ZONE_KNOWN:.0%} with a known zone; one run each; load average {load}. "
+        f"~{ZONE_KNOWN:.0%} with a known zone; the same partitions planned {args.repeat} "
+        f"time(s) in new workers, medians; load average {load}. "
         "Plan (s) is wall time from the first partition read to the last plan, worker "
         "start-up included; plan CPU (s) sums every planning process (start-up included); "
-        "peak RSS sums the processes.", "",
-        "| accounts | workers | history rows | actions | plan (s) | plan CPU (s) "
+        "peak RSS sums the processes (the largest of the runs).", "",
+        "| accounts | workers | history rows | actions | plan (s) | runs (s) | plan CPU (s) "
         "| floor: group-by (s) | plan CPU / floor | peak RSS (GiB) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]  # fmt: skip
     for r in results:
         lines.append(
             f"| {r['accounts']:,} | {r['workers']} | {r['history']:,} | {r['actions']:,} | "
-            f"{r['plan_s']:.1f} | {r['plan_cpu_s']:.1f} | {r['floor_s']:.2f} | "
+            f"{r['plan_s']:.1f} | {r['plan_range'][0]:.1f}-{r['plan_range'][1]:.1f} | "
+            f"{r['plan_cpu_s']:.1f} | {r['floor_s']:.2f} | "
             f"{r['plan_cpu_s'] / max(r['floor_s'], 1e-9):.0f}x | {r['rss']:.1f} |"
         )
     lines += ["", "Target (2 cores): 10M accounts planned in <= 60 s with <= 12 GiB peak memory."]
