@@ -34,16 +34,16 @@ AS_OF = date(2026, 11, 20)
 
 # Where the time goes, from measure.py and lookups.py (kept with the table on --write).
 NOTES = """\
-Where the time goes (2026-11-24, seventh session; py-spy and per-process CPU seconds): the
-importing process is the bottleneck, about 100 us of its CPU a row at 300k rows and about 117 at
-1M, against about 44 CPU s for each of the two validation workers at 1M. A CSV file without
-quotes now goes to the workers as chunks of whole lines (`ingest/lines.py`): the importing process
-reads only each row's key, and no longer splits the cells (13 us a row) or sends them (7 us).
-Within its writing of a batch, SQLite's `executemany` is about half (debtors, then contact
-points, then accounts: inserts into indexes on random keys, whose pages outgrow the 128 MiB
-import cache towards 1M rows), and debtor matching in Python about a fifth. Batching the memo's
-calls saved 1-2 % (not kept). Next: fewer random-key index writes (a shorter contact-value key),
-and the debtor matching keys computed by the workers."""
+Where the time goes (2026-11-24 02:30; py-spy and per-process CPU seconds, `measure.py`): the
+importing process is the bottleneck, 84-87 CPU s at 1M rows (about 117 before a first load
+built its secondary indexes at its end), against 72-79 CPU s for the two validation workers
+together. Together about 160 CPU s: on two cores at least 80 s of wall however well they
+overlap, so the 60 s target needs both sides to lose about a third. In the importing process,
+SQLite's `executemany` is about 37 % (contact points 14, accounts 12, debtors 11; mostly
+encoding and appending rows now that only the unique keys and accounts-by-debtor are kept up
+during a first load) and debtor matching in Python about 29 % (prefetch 13, resolve 8,
+remembering contacts 5, the memo 4). Next: the matching keys computed by the workers, and the
+debtor memo's calls made per batch instead of per key."""
 
 
 def generate(rows: int) -> tuple[Path, float]:
