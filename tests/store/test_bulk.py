@@ -234,6 +234,23 @@ class TestDeferredIndexes:
             assert _secondary(uow) == _defined()
             assert uow.debtors.ids_by_ref(client_id, ["D1"], None) == {}  # rolled back
 
+    def test_two_first_loads_at_once_both_run_and_leave_the_indexes_built(self, uow_factory):
+        with uow_factory() as first, uow_factory() as second:
+            client_id = _client(first)
+            first.commit()
+            with first.bulk.indexes_deferred() as deferred:
+                assert deferred
+                with second.bulk.indexes_deferred() as also:  # the tables are still empty
+                    assert also
+                    second.bulk.insert("debtors", COLUMNS, [_debtor("D2", "Li Lei", None)],
+                                       constants=_constants(client_id))  # fmt: skip
+                    second.commit()
+                assert _secondary(second) == _defined()  # the first to end built them
+                first.bulk.insert("debtors", COLUMNS, [_debtor("D1", "Han Meimei", None)],
+                                  constants=_constants(client_id))  # fmt: skip
+                first.commit()
+            assert _secondary(first) == _defined()
+
     def test_indexes_a_stopped_load_left_missing_are_built_again(self, uow_factory):
         """As when the process died inside the load: the next import (or ``arrears db
         upgrade``) builds what is missing, and nothing when nothing is."""

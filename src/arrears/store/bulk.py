@@ -171,7 +171,8 @@ class BulkWriter(Repository):
         indexes = deferrable_indexes()
         connection = self.session.connection()
         for index in indexes:
-            index.drop(connection)
+            # checkfirst: another first load that began meanwhile may have dropped it.
+            index.drop(connection, checkfirst=True)
         self.session.commit()
         try:
             yield True
