@@ -33,6 +33,9 @@ class TestCommandLine:
         code, out, _ = cli(capsys, "import", "accounts", str(path), "--client", "acme")
         assert code == 0
         assert "read 3 = inserted 2 + updated 0 + unchanged 0 + rejected 1" in out
+        assert "first load into empty tables" in out  # the indexes were built at its end
+        code, out, _ = cli(capsys, "import", "accounts", str(path), "--client", "acme")
+        assert code == 0 and "first load" not in out
         code, out, _ = cli(capsys, "report", "aging", "--as-of", "2026-11-20", "--format", "csv")
         assert code == 0
         table = {r["bucket"]: r for r in csv.DictReader(io.StringIO(out))}

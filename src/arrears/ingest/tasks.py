@@ -79,6 +79,8 @@ class ImportSummary:
     rejected_rows_file: Path | None = None
     ignored_columns: list[str] = field(default_factory=list)
     encoding: str | None = None
+    # A first load into empty tables: their secondary indexes were built at its end.
+    indexes_built_after: bool = False
 
     @property
     def balanced(self) -> bool:
@@ -227,7 +229,11 @@ def _pipeline(
     pool = _pool(request.workers) if len(ahead) > 1 else None
     pending: deque[_Batch] = deque()
     try:
-        with ctx.uow.bulk.loading(), _indexes_deferred(request, ctx), _settled_heap() as settle:
+        with (
+            ctx.uow.bulk.loading(),
+            _indexes_deferred(request, ctx, summary),
+            _settled_heap() as settle,
+        ):
 
             def write_oldest() -> None:
                 _write(request, pending.popleft(), ctx, cipher, rejects, summary)
@@ -258,13 +264,16 @@ def _pipeline(
 
 
 @contextmanager
-def _indexes_deferred(request: ImportRequest, ctx: Context) -> Iterator[None]:
+def _indexes_deferred(
+    request: ImportRequest, ctx: Context, summary: ImportSummary
+) -> Iterator[None]:
     """A first load of accounts into an empty store builds its secondary indexes at the
     end (``BulkWriter.indexes_deferred``); a dry run changes nothing, not even those."""
     if request.dry_run or request.kind != "accounts":
         yield
         return
-    with ctx.uow.bulk.indexes_deferred():
+    with ctx.uow.bulk.indexes_deferred() as deferred:
+        summary.indexes_built_after = deferred
         yield
 
 

@@ -79,6 +79,8 @@ def _print(summary: ImportSummary) -> None:
     )
     if summary.ignored_columns:
         typer.echo(f"  columns not used: {', '.join(summary.ignored_columns)}")
+    if summary.indexes_built_after:
+        typer.echo("  first load into empty tables: their search indexes were built at the end")
     if summary.reject_file:
         typer.echo(f"  rejects: {summary.reject_file}")
         typer.echo(f"  rejected rows, ready to fix and re-import: {summary.rejected_rows_file}")
