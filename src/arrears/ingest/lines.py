@@ -19,6 +19,7 @@ from arrears.ingest.mapping import HeaderPlan, value_of
 from arrears.ingest.readers import LineChunk, chunk_rows
 from arrears.ingest.readers.csv import line_cells, record_values, undecodable
 from arrears.ingest.rows import Rejection, screen_batch
+from arrears.ingest.rows.batch import in_file_repeat
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,11 @@ def scan_keys(
             invoice = invoice_of(line) if key and kind == "accounts" else None
         found.read += 1
         key = key or ""
-        if kind == "accounts" and key and not invoice:
-            if key in seen:
-                reason = f"account_ref repeats row {seen[key]}"
-                found.early.append([Rejection(number, "account_ref", key, reason)])
-                found.skip.add(number)
-                continue
-            seen[key] = number
+        repeat = in_file_repeat(kind, key, invoice, number, seen)
+        if repeat:
+            found.early.append(repeat)
+            found.skip.add(number)
+            continue
         found.keys.append(key)
     return found
 

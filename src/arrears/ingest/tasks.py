@@ -43,7 +43,7 @@ from arrears.ingest.readers import LineChunk, RawRow, TableReader, open_table
 from arrears.ingest.rejects import RejectWriter
 from arrears.ingest.results import Packed, screened_packed, unpack
 from arrears.ingest.rows import PaymentRow, Rejection, screen_batch
-from arrears.ingest.rows.batch import KEY_COLUMNS
+from arrears.ingest.rows.batch import KEY_COLUMNS, in_file_repeat
 from arrears.ingest.service import BatchCounts, Context, apply_accounts
 from arrears.kit.crypto import FieldCipher
 from arrears.store.repositories.audit import AuditEvent
@@ -340,22 +340,26 @@ def _prepare(
     for number, values in rows:
         batch.raw[number] = values
         key = key_of(values) or ""
-        if kind == "accounts" and key and not invoice_of(values):
-            if key in seen:
-                reason = f"account_ref repeats row {seen[key]}"
-                batch.early.append([Rejection(number, "account_ref", key, reason)])
-                continue
-            seen[key] = number
+        invoice = invoice_of(values) if key and kind == "accounts" else None
+        repeat = in_file_repeat(kind, key, invoice, number, seen)
+        if repeat:
+            batch.early.append(repeat)
+            continue
         keys.append(key)
         batch.todo.append((number, values))
         if number in reader.row_problems:
             batch.problems[number] = reader.row_problems[number]
+    batch.stored = _stored_hashes(kind, ctx, keys)
+    return batch
+
+
+def _stored_hashes(kind: str, ctx: Context, keys: list[str]) -> dict[str, str | None]:
+    """The row hash stored for each key of a batch that the store has (account refs or
+    payment references of the client)."""
     if kind == "accounts":
         known = ctx.uow.imports.known_accounts(ctx.client_id, keys)
-        batch.stored = {ref: k.row_hash for ref, k in known.items()}
-    else:
-        batch.stored = ctx.uow.payments.known(ctx.client_id, keys)
-    return batch
+        return {ref: k.row_hash for ref, k in known.items()}
+    return ctx.uow.payments.known(ctx.client_id, keys)
 
 
 def _cell(plan: HeaderPlan, name: str) -> Callable[[list[str | None]], str | None]:
@@ -384,14 +388,9 @@ def _prepare_lines(
     """:func:`_prepare` for a chunk of lines: only the keys are read here (see
     :mod:`.lines`)."""
     found = scan_keys(kind, lines, plan, KEY_COLUMNS[kind], seen)
-    batch = _Batch(raw={}, todo=[], problems={}, early=found.early, stored={}, lines=lines,
-                   read=found.read, skip=found.skip)  # fmt: skip
-    if kind == "accounts":
-        known = ctx.uow.imports.known_accounts(ctx.client_id, found.keys)
-        batch.stored = {ref: k.row_hash for ref, k in known.items()}
-    else:
-        batch.stored = ctx.uow.payments.known(ctx.client_id, found.keys)
-    return batch
+    stored = _stored_hashes(kind, ctx, found.keys)
+    return _Batch(raw={}, todo=[], problems={}, early=found.early, stored=stored, lines=lines,
+                  read=found.read, skip=found.skip)  # fmt: skip
 
 
 def _screen_chunk(

@@ -25,6 +25,20 @@ Result = AccountRow | PaymentRow | list[Rejection]
 KEY_COLUMNS = {"accounts": "account_ref", "payments": "reference"}
 
 
+def in_file_repeat(
+    kind: str, key: str, invoice: str | None, number: int, seen: dict[str, int]
+) -> list[Rejection] | None:
+    """The rejection of an account row whose ref an earlier row of the file had (``seen``:
+    ref -> its first row, across batches, noted here); None for any other row. Invoice
+    rows share their account's ref, and payments may repeat a reference."""
+    if kind != "accounts" or not key or invoice:
+        return None
+    first = seen.setdefault(key, number)
+    if first == number:
+        return None
+    return [Rejection(number, "account_ref", key, f"account_ref repeats row {first}")]
+
+
 def screen_batch(
     kind: str,
     plan: HeaderPlan,
