@@ -181,8 +181,7 @@ class BulkWriter(Repository):
             raise
         finally:
             self.keep_loading()  # the build sorts in the loading cache, if one is set
-            build_missing_indexes(self.session.connection())
-            self.session.commit()
+            self.restore_indexes()
 
     def restore_indexes(self) -> list[str]:
         """Build and commit the deferred indexes a stopped load left missing; their names."""

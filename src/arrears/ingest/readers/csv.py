@@ -186,7 +186,7 @@ def record_values(
     if not any(values):
         return None
     fitted = fit_cells(number, values, width, False, problems)
-    if _UNDECODED.search("\x00".join(cells)):
+    if undecodable("\x00".join(cells)):
         problems[number] = (
             f"row is not valid {encoding} text; set formats.encoding "
             "if the file uses another encoding"
