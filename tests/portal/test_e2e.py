@@ -168,7 +168,8 @@ def test_a_debtor_verifies_pays_plans_disputes_and_opts_out(
     # the language switch
     page.get_by_role("button", name=w["switch"]).click()
     other = "en-US" if language == "zh-CN" else "zh-CN"
-    page.wait_for_function(f"document.documentElement.lang === '{other}'")
+    # a locator wait survives the navigation; a script run mid-navigation may find no document
+    page.locator(f"html[lang='{other}']").wait_for(state="attached")
 
     with uow_factory() as uow:
         account = uow.portal.account(s.account_id)
