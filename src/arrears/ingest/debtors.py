@@ -128,54 +128,68 @@ class DebtorResolver:
         return found
 
     def prefetch(self, rows: list[AccountRow]) -> None:
-        """Load every debtor the batch could match, in four queries."""
-        d = self.uow.debtors
-        by_kind: dict[str, set[Key]] = {"ref": set(), "nid": set(), "nb": set(), "nc": set()}
+        """Load every debtor the batch could match: a query per kind of key asked of
+        the store, the memo for the rest."""
         remembered = self._keys
+        wanted: set[Key] = set()
+        refs: list[Key] = []
         for row in rows:
             keys = remembered[id(row)] = self._make_keys(row)
-            for key in keys:
-                by_kind[key[0]].add(key)
-        self._fetch("ref", d.ids_by_ref, by_kind["ref"])
-        self._fetch("nid", d.ids_by_national_index, by_kind["nid"])
-        self._fetch("nb", d.ids_by_name_birth, by_kind["nb"])
-        self._fetch("nc", d.ids_by_contact, by_kind["nc"])
+            wanted.update(keys)
+            if row.debtor_ref:
+                refs.append(keys[0])
+        self._fetch(wanted, refs)
         self.load_existing(list(set(self._db.values())))
 
-    def _fetch(self, kind: str, lookup: Callable[..., dict[Any, int]], keys: set[Key]) -> None:
-        """The lowest debtor id per key (each ``(kind, *parts)``): from the store, and
-        from the memo for the debtors this import wrote (the store is asked about those
-        only for keys the memo cannot vouch for)."""
-        single = kind in ("ref", "nid")
-
-        def ask(wanted: Iterable[Key], up_to: int | None) -> dict[Key, int]:
-            parts = [k[1] for k in wanted] if single else [k[1:] for k in wanted]
-            if not parts:
-                return {}
-            found = lookup(self.client_id, parts, up_to)
-            return {(kind, k) if single else (kind, *k): v for k, v in found.items()}
-
-        memo = self.memo
+    def _fetch(self, keys: set[Key], refs: list[Key]) -> None:
+        """The lowest debtor id per key: from the store, and from the memo for the
+        debtors this import wrote (the store is asked about those only for keys the
+        memo cannot vouch for)."""
+        memo, db = self.memo, self._db
         # A ref is unique in the store (one index probe, however large the store): it is
         # always asked of the whole store, so that a debtor another import wrote
         # meanwhile is found rather than inserted twice against the unique constraint.
-        if memo is None or kind == "ref":
-            self._db.update(ask(keys, None))
+        if memo is None:
+            db.update(self._ask(keys, None))
             return
-        clean: Iterable[Key] = keys
+        db.update(self._ask(refs, None))
+        clean: Iterable[Key] = keys.difference(refs)
         if memo.has_dirty():
-            dirty = [k for k in keys if memo.is_dirty(k)]
-            clean = [k for k in keys if not memo.is_dirty(k)]
-            self._db.update(ask(dirty, None))
-        old = ask(clean, memo.max_before) if memo.max_before is not None else {}
-        found, db = memo.get, self._db
+            db.update(self._ask([k for k in clean if memo.is_dirty(k)], None))
+            clean = [k for k in clean if not memo.is_dirty(k)]
+        found = memo.get
+        if memo.max_before is None:  # the client had no debtors: the memo knows them all
+            db.update({key: debtor_id for key in clean if (debtor_id := found(key)) is not None})
+            return
+        # A debtor that existed at the start has a lower id than any this import wrote.
+        old = self._ask(clean, memo.max_before)
         for key in clean:
-            # A debtor that existed at the start has a lower id than any this import wrote.
-            debtor_id = old.get(key) if old else None
+            debtor_id = old.get(key)
             if debtor_id is None:
                 debtor_id = found(key)
             if debtor_id is not None:
                 db[key] = debtor_id
+
+    def _ask(self, keys: Iterable[Key], up_to: int | None) -> dict[Key, int]:
+        """The store's lowest debtor id (up to ``up_to``) per key, a query per kind."""
+        by_kind: dict[str, dict[Any, Key]] = {}
+        for key in keys:
+            kind, parts = unpack_key(key)
+            by_kind.setdefault(kind, {})[parts] = key
+        d = self.uow.debtors
+        lookups: dict[str, Callable[..., dict[Any, int]]] = {
+            "ref": d.ids_by_ref,
+            "nid": d.ids_by_national_index,
+            "nb": d.ids_by_name_birth,
+            "nc": d.ids_by_contact,
+        }
+        out: dict[Key, int] = {}
+        for kind, wanted in by_kind.items():
+            for parts, debtor_id in lookups[kind](self.client_id, list(wanted), up_to).items():
+                asked = wanted.get(parts)
+                if asked is not None:
+                    out[asked] = debtor_id
+        return out
 
     def keys(self, row: AccountRow) -> list[Key]:
         """The keys a row is matched by, in the order they are tried."""
@@ -185,13 +199,13 @@ class DebtorResolver:
     def _make_keys(self, row: AccountRow) -> list[Key]:
         keys: list[Key] = []
         if row.debtor_ref:
-            keys.append(("ref", row.debtor_ref))
+            keys.append(ref_key(row.debtor_ref))
         if row.national_id:
-            keys.append(("nid", self.blind_index(row.national_id)))
-        if row.birth_date:
-            keys.append(("nb", row.name_key, row.birth_date))
+            keys.append(national_key(self.blind_index(row.national_id)))
         name_key = row.name_key
-        keys.extend(("nc", name_key, c.value) for c in row.contacts if c.kind != "address")
+        if row.birth_date:
+            keys.append(birth_key(name_key, row.birth_date))
+        keys.extend(contact_key(name_key, c.value) for c in row.contacts if c.kind != "address")
         return keys
 
     def resolve(self, row: AccountRow) -> Draft | int:
@@ -224,7 +238,7 @@ class DebtorResolver:
             self.load_existing([debtor_id])
         return self._existing[debtor_id].get("name_key")
 
-    def _remember(self, keys: list[tuple[Any, ...]], draft: Draft) -> None:
+    def _remember(self, keys: list[Key], draft: Draft) -> None:
         for key in keys:
             self._local.setdefault(key, draft)
 
@@ -305,7 +319,53 @@ class DebtorResolver:
         }
 
 
-Key = tuple[Any, ...]
+# A matching key, packed into one string (a third of the memory of a tuple of strings,
+# and hashed once): the kind and the parts, joined by _SEP. A key with _SEP inside a
+# part stays a tuple (kind, *parts), so that two keys never pack alike.
+Key = str | tuple[Any, ...]
+_SEP = "\x1f"
+
+
+def pack_key(kind: str, *parts: str | date) -> Key:
+    """The key of ``kind`` ("ref", "nid", "nb", "nc") with these parts (dates as ISO)."""
+    texts = [p.isoformat() if isinstance(p, date) else p for p in parts]
+    packed = _SEP.join((kind, *texts))
+    return packed if packed.count(_SEP) == len(texts) else (kind, *parts)
+
+
+# The keys made for every row and every new debtor and contact point: pack_key written
+# out per kind (a call with *parts and a list for each costs several times more).
+
+
+def ref_key(ref: str) -> Key:
+    return ("ref", ref) if _SEP in ref else f"ref{_SEP}{ref}"
+
+
+def national_key(index: str) -> Key:
+    return ("nid", index) if _SEP in index else f"nid{_SEP}{index}"
+
+
+def birth_key(name_key: str, birth_date: date) -> Key:
+    if _SEP in name_key:
+        return ("nb", name_key, birth_date)
+    return f"nb{_SEP}{name_key}{_SEP}{birth_date.isoformat()}"
+
+
+def contact_key(name_key: str, value: str) -> Key:
+    if _SEP in name_key or _SEP in value:
+        return ("nc", name_key, value)
+    return f"nc{_SEP}{name_key}{_SEP}{value}"
+
+
+def unpack_key(key: Key) -> tuple[str, Any]:
+    """The kind and what the store lookup of that kind takes: the value for "ref" and
+    "nid", a pair for "nb" (name key, birth date) and "nc" (name key, value)."""
+    if isinstance(key, tuple):
+        kind, *parts = key
+    else:
+        kind, *texts = key.split(_SEP)
+        parts = [texts[0], date.fromisoformat(texts[1])] if kind == "nb" else list(texts)
+    return kind, parts[0] if len(parts) == 1 else tuple(parts)
 
 
 class DebtorMemo:
@@ -318,90 +378,64 @@ class DebtorMemo:
     as this import's debtors all have higher ids than the older ones. When one of
     them changes a matching field (name, birth date, national id), its keys, before
     and after, become *dirty*: those are asked of the whole store from then on.
-    Keys are packed into one string each: about 4 per row, kept for the whole run.
+    Keys are packed (:func:`pack_key`): about 4 per row, kept for the whole run.
     """
 
     def __init__(self, max_before: int | None) -> None:
         self.max_before = max_before
-        self._found: dict[Any, int] = {}
-        self._dirty: set[Any] = set()
+        self._found: dict[Key, int] = {}
+        self._dirty: set[Key] = set()
         self._unstable: set[int] = set()
 
     def has_dirty(self) -> bool:
         return bool(self._dirty)
 
     def is_dirty(self, key: Key) -> bool:
-        return bool(self._dirty) and _packed(key) in self._dirty
+        return bool(self._dirty) and key in self._dirty
 
     def get(self, key: Key) -> int | None:
-        return None if None in key else self._found.get(_packed(key))
+        return self._found.get(key)
 
     def mine(self, debtor_id: int) -> bool:
         """Whether this import wrote the debtor."""
         return self.max_before is None or debtor_id > self.max_before
 
     def add(self, debtor_id: int, keys: Iterable[Key]) -> None:
-        """Keys one of this import's debtors now has in the store."""
+        """Keys one of this import's debtors now has in the store, every part present
+        (:func:`debtor_keys`; the lookups never ask for a missing value)."""
         unstable = debtor_id in self._unstable
+        found, dirty = self._found, self._dirty
         for key in keys:
-            if None in key or "" in key:
-                continue  # the lookups never ask for a missing value
-            packed = _packed(key)
-            if unstable or packed in self._dirty:
-                self._dirty.add(packed)
+            if unstable or key in dirty:
+                dirty.add(key)
                 continue
-            found = self._found.get(packed)
-            if found is None or debtor_id < found:
-                self._found[packed] = debtor_id
+            known = found.get(key)
+            if known is None or debtor_id < known:
+                found[key] = debtor_id
 
     def changed(self, debtor_id: int, keys: Iterable[Key]) -> None:
         """One of this import's debtors changed a matching field: ``keys`` are all
         it had and has; from now on the store answers for them."""
         self._unstable.add(debtor_id)
         for key in keys:
-            packed = _packed(key)
-            self._dirty.add(packed)
-            self._found.pop(packed, None)
+            self._dirty.add(key)
+            self._found.pop(key, None)
 
 
 def debtor_keys(values: dict[str, Any], contact_values: Iterable[str] = ()) -> list[Key]:
     """The keys a debtor with these column values and contact points is matched by
-    through the memo."""
+    through the memo (no ref: refs are always asked of the store), every part present."""
     name_key = values.get("name_key")
-    keys: list[Key] = [  # no ref: refs are always asked of the store
-        ("nid", values.get("national_id_index")),
-        ("nb", name_key, values.get("birth_date")),
-    ]
-    keys.extend(("nc", name_key, value) for value in contact_values)
+    national_index = values.get("national_id_index")
+    birth_date = values.get("birth_date")
+    keys: list[Key] = []
+    if national_index:
+        keys.append(national_key(national_index))
+    if name_key and birth_date:
+        keys.append(birth_key(name_key, birth_date))
+    if name_key:
+        keys.extend(contact_key(name_key, value) for value in contact_values if value)
     return keys
-
-
-_SEP = "\x1f"
-
-
-def _packed(key: Key) -> Any:
-    """A key as one string (a third of the memory of a tuple of strings); a key with
-    the separator inside stays a tuple, so that two keys never pack alike.
-
-    Called several times a row: the usual key (strings, a birth date last) is joined
-    directly, and the count of separators tells whether a part held one.
-    """
-    parts = key
-    last = key[-1]
-    if isinstance(last, date):
-        parts = (*key[:-1], last.isoformat())
-    try:
-        packed = _SEP.join(parts)
-    except TypeError:  # a part that is not text: not a key debtor_keys makes
-        return _packed_slowly(key)
-    return packed if packed.count(_SEP) == len(key) - 1 else key
-
-
-def _packed_slowly(key: Key) -> Any:
-    parts = [p.isoformat() if isinstance(p, date) else str(p) for p in key]
-    if any(_SEP in p for p in parts):
-        return key
-    return _SEP.join(parts)
 
 
 def _same_ref(candidate_ref: str | None, row: AccountRow) -> bool:

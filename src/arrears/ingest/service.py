@@ -25,6 +25,7 @@ from arrears.ingest.debtors import (
     DebtorMemo,
     DebtorResolver,
     Draft,
+    contact_key,
     debtor_keys,
     display,
     source_of,
@@ -344,7 +345,8 @@ def _remember_contacts(
         name_key = name_keys.get(debtor_id)
         if name_key is None and debtor_id not in name_keys:
             name_key = resolver.name_key_of(debtor_id)
-        memo.add(debtor_id, [("nc", name_key, value)])
+        if name_key:
+            memo.add(debtor_id, [contact_key(name_key, value)])
 
 
 def _update_accounts(ctx: Context, rows: list[AccountRow], known: dict[str, Any]) -> set[str]:

@@ -1,0 +1,81 @@
+"""The matching keys of debtors, packed into one string each: the per-kind builders
+agree with the general definition, a part holding the separator never makes two keys
+alike, and a key unpacks into what the store lookup of its kind takes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from arrears.ingest.debtors import (
+    DebtorMemo,
+    birth_key,
+    contact_key,
+    debtor_keys,
+    national_key,
+    pack_key,
+    ref_key,
+    unpack_key,
+)
+
+SEP = "\x1f"
+BORN = date(1977, 8, 14)
+
+
+@pytest.mark.parametrize("text", ["D-001", "王小明", "a" + SEP + "b", ""])
+def test_each_builder_packs_as_the_general_definition(text: str):
+    assert ref_key(text) == pack_key("ref", text)
+    assert national_key(text) == pack_key("nid", text)
+    assert birth_key(text, BORN) == pack_key("nb", text, BORN)
+    assert contact_key(text, "+12125550142") == pack_key("nc", text, "+12125550142")
+    assert contact_key("wangxiaoming", text) == pack_key("nc", "wangxiaoming", text)
+
+
+def test_a_part_holding_the_separator_stays_a_tuple_and_matches_no_packed_key():
+    # ("a␟b", "c") and ("a", "b␟c") would both join to "nc␟a␟b␟c".
+    first, second = contact_key("a" + SEP + "b", "c"), contact_key("a", "b" + SEP + "c")
+    assert first == ("nc", "a" + SEP + "b", "c")
+    assert first != second
+    assert contact_key("a", "b") == "nc" + SEP + "a" + SEP + "b"
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        (ref_key("D-001"), ("ref", "D-001")),
+        (national_key("9f2c"), ("nid", "9f2c")),
+        (birth_key("wangxiaoming", BORN), ("nb", ("wangxiaoming", BORN))),
+        (contact_key("wangxiaoming", "wx@example.cn"), ("nc", ("wangxiaoming", "wx@example.cn"))),
+        (birth_key("a" + SEP, BORN), ("nb", ("a" + SEP, BORN))),
+        (ref_key("x" + SEP), ("ref", "x" + SEP)),
+    ],
+)
+def test_a_key_unpacks_into_what_the_store_lookup_takes(key, expected):
+    assert unpack_key(key) == expected
+
+
+def test_a_debtor_has_keys_only_for_the_values_it_has():
+    values = {"name_key": "marywright", "national_id_index": None, "birth_date": None}
+    assert debtor_keys(values, ["+15625550174", ""]) == [contact_key("marywright", "+15625550174")]
+    assert debtor_keys({"name_key": "", "birth_date": BORN}, ["+15625550174"]) == []
+
+
+class TestMemo:
+    def test_the_lowest_id_per_key_is_kept(self):
+        memo = DebtorMemo(None)
+        key = contact_key("marywright", "+15625550174")
+        memo.add(12, [key])
+        memo.add(9, [key])
+        memo.add(15, [key])
+        assert memo.get(key) == 9
+
+    def test_a_changed_debtor_leaves_its_keys_to_the_store(self):
+        memo = DebtorMemo(100)
+        old, new = birth_key("kimlee", BORN), birth_key("kimpark", BORN)
+        memo.add(101, [old])
+        memo.changed(101, [old, new])
+        memo.add(101, [new])
+        assert memo.get(old) is None and memo.get(new) is None
+        assert memo.is_dirty(old) and memo.is_dirty(new)
+        assert memo.mine(101) and not memo.mine(100)
