@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -360,6 +361,17 @@ class TestLargeFiles:
         assert counts(summary) == (300, 0, 0, 0)
         assert scalar(engine, "SELECT count(*) FROM debtors") == 150
         assert counts(do_import(path, batch_size=100, workers=2, **env)) == (0, 0, 300, 0)
+
+    def test_the_workers_run_at_a_lower_priority_than_the_importer(self):
+        from arrears.ingest import tasks
+
+        pool = tasks._pool(2)
+        assert pool is not None
+        try:
+            niceness = pool.submit(os.nice, 0).result()
+        finally:
+            pool.shutdown()
+        assert niceness == min(os.nice(0) + tasks.WORKER_NICENESS, 19)
 
 
 def _crash_on_the_second_batch(monkeypatch: pytest.MonkeyPatch) -> object:
