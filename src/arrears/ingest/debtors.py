@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from arrears.ingest.rows import AccountRow
@@ -47,14 +48,53 @@ def _source(given: str | None) -> str:
     return (given or DEFAULT_SOURCE).strip().lower()
 
 
-@dataclass
 class Draft:
-    """A debtor about to be created in this batch."""
+    """A debtor about to be created in this batch.
 
-    values: dict[str, Any]
-    national_id: str | None
-    id: int | None = None
-    facts: list[dict[str, Any]] = field(default_factory=list)
+    Its columns are its first row's until another row of the batch reconciles with
+    it; only then is the dictionary :attr:`values` made (most debtors come with one
+    row a batch, and the insert takes tuples).
+    """
+
+    def __init__(self, row: AccountRow, national_index: str | None) -> None:
+        # No reference back to the resolver: a cycle would outlive the batch (the
+        # import freezes what is alive after each batch).
+        self.row, self._national_index = row, national_index
+        self.national_id = row.national_id
+        self.id: int | None = None
+        self.facts: list[dict[str, Any]] = []
+        self._values: dict[str, Any] | None = None
+
+    @property
+    def values(self) -> dict[str, Any]:
+        if self._values is None:
+            self._values = dict(zip(DEBTOR_COLUMNS, self.columns(), strict=True))
+        return self._values
+
+    @property
+    def ref(self) -> str | None:
+        return self.row.debtor_ref  # never reconciled: a different ref is another debtor
+
+    @property
+    def name_key(self) -> str | None:
+        return self.row.name_key if self._values is None else self._values.get("name_key")
+
+    @property
+    def has_conflicts(self) -> bool:
+        return self._values is not None and bool(self._values.get("has_conflicts"))
+
+    def columns(self) -> tuple[Any, ...]:
+        """The values of :data:`DEBTOR_COLUMNS`, in that order."""
+        if self._values is None:
+            return debtor_row(self.row, self._national_index)
+        return tuple(_debtor_columns(self._values))
+
+    def keys(self) -> list[Key]:
+        """The keys the memo knows this debtor by once it is written (contacts apart)."""
+        if self._values is None:
+            row = self.row
+            return match_keys(row.name_key, self._national_index, row.birth_date)
+        return debtor_keys(self._values)
 
 
 @dataclass
@@ -67,26 +107,31 @@ class Resolution:
     conflicted: set[int] = field(default_factory=set)
 
 
+# Debtor columns an import writes, in the order of debtor_row's tuples.
+DEBTOR_COLUMNS = (
+    "debtor_ref", "kind", "name", "name_key", "national_id_index", "national_id_last4",
+    "birth_date", "language", "jurisdiction", "address", "city", "region", "postal_code",
+    "country", "time_zones", "source",
+)  # fmt: skip
+_debtor_columns = itemgetter(*DEBTOR_COLUMNS)
+
+
+def debtor_row(row: AccountRow, national_index: str | None) -> tuple[Any, ...]:
+    """The debtor columns a row carries, in the order of :data:`DEBTOR_COLUMNS`
+    (``national_index``: the blind index of its national id; time zones a tuple)."""
+    national_id = row.national_id
+    return (
+        row.debtor_ref, row.debtor_kind, row.name, row.name_key, national_index,
+        national_id[-4:] if national_id else None,
+        row.birth_date, row.language, row.jurisdiction, row.address, row.city, row.region,
+        row.postal_code, row.country, tuple(row.time_zones), source_of(row),
+    )  # fmt: skip
+
+
 def debtor_values(row: AccountRow, blind_index: Callable[[str], str]) -> dict[str, Any]:
-    """The debtor columns a row carries (national id blind-indexed)."""
-    return {
-        "debtor_ref": row.debtor_ref,
-        "kind": row.debtor_kind,
-        "name": row.name,
-        "name_key": row.name_key,
-        "national_id_index": blind_index(row.national_id) if row.national_id else None,
-        "national_id_last4": row.national_id[-4:] if row.national_id else None,
-        "birth_date": row.birth_date,
-        "language": row.language,
-        "jurisdiction": row.jurisdiction,
-        "address": row.address,
-        "city": row.city,
-        "region": row.region,
-        "postal_code": row.postal_code,
-        "country": row.country,
-        "time_zones": list(row.time_zones),
-        "source": source_of(row),
-    }
+    """The debtor columns a row carries, by name (see :func:`debtor_row`)."""
+    national_index = blind_index(row.national_id) if row.national_id else None
+    return dict(zip(DEBTOR_COLUMNS, debtor_row(row, national_index), strict=True))
 
 
 def display(field_name: str, value: Any, last4: str | None = None) -> str:
@@ -213,7 +258,7 @@ class DebtorResolver:
         keys = self.keys(row)
         for key in keys:
             draft = self._local.get(key)
-            if draft is not None and _same_ref(draft.values.get("debtor_ref"), row):
+            if draft is not None and _same_ref(draft.ref, row):
                 self._reconcile_draft(draft, row)
                 self._remember(keys, draft)
                 return draft
@@ -221,7 +266,8 @@ class DebtorResolver:
             if debtor_id is not None and _same_ref(self._ref_of(debtor_id), row):
                 self.reconcile(debtor_id, row)
                 return debtor_id
-        draft = Draft(values=debtor_values(row, self.blind_index), national_id=row.national_id)
+        national = self.blind_index(row.national_id) if row.national_id else None
+        draft = Draft(row, national)
         self.result.drafts.append(draft)
         self._remember(keys, draft)
         return draft
@@ -425,9 +471,21 @@ class DebtorMemo:
 def debtor_keys(values: dict[str, Any], contact_values: Iterable[str] = ()) -> list[Key]:
     """The keys a debtor with these column values and contact points is matched by
     through the memo (no ref: refs are always asked of the store), every part present."""
-    name_key = values.get("name_key")
-    national_index = values.get("national_id_index")
-    birth_date = values.get("birth_date")
+    return match_keys(
+        values.get("name_key"),
+        values.get("national_id_index"),
+        values.get("birth_date"),
+        contact_values,
+    )
+
+
+def match_keys(
+    name_key: str | None,
+    national_index: str | None,
+    birth_date: date | None,
+    contact_values: Iterable[str] = (),
+) -> list[Key]:
+    """:func:`debtor_keys` of these values."""
     keys: list[Key] = []
     if national_index:
         keys.append(national_key(national_index))

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
 from typing import Any
 
 from arrears.ingest.debtors import (
+    DEBTOR_COLUMNS,
     SOURCE_CONFIDENCE,
     DebtorMemo,
     DebtorResolver,
@@ -159,29 +159,15 @@ def _debtor_id(debtor: Draft | int) -> int:
     return debtor
 
 
-# Debtor columns an import writes, in the order of the tuples given to the bulk writer.
-_DEBTOR_COLUMNS = (
-    "debtor_ref", "kind", "name", "name_key", "national_id_index", "national_id_last4",
-    "birth_date", "language", "jurisdiction", "address", "city", "region", "postal_code",
-    "country", "time_zones", "source",
-)  # fmt: skip
-
-
-_debtor_columns = itemgetter(*_DEBTOR_COLUMNS)
-
-
 def _write_debtors(ctx: Context, resolver: DebtorResolver, cipher: FieldCipher) -> None:
     result = resolver.result
     rows = []
     for draft in result.drafts:
-        values = draft.values
         enc = cipher.encrypt(draft.national_id) if draft.national_id else None
-        row = list(_debtor_columns(values))
-        row[14] = tuple(row[14])  # time_zones: a tuple, encoded once per distinct value
-        rows.append((*row, enc, bool(values.get("has_conflicts"))))
+        rows.append((*draft.columns(), enc, draft.has_conflicts))
     ids = ctx.uow.bulk.insert(
         "debtors",
-        (*_DEBTOR_COLUMNS, "national_id_enc", "has_conflicts"),
+        (*DEBTOR_COLUMNS, "national_id_enc", "has_conflicts"),
         rows,
         constants=_created(ctx),
         with_ids=True,
@@ -189,7 +175,7 @@ def _write_debtors(ctx: Context, resolver: DebtorResolver, cipher: FieldCipher) 
     for draft, new_id in zip(result.drafts, ids, strict=True):
         draft.id = new_id
         if ctx.memo is not None:
-            ctx.memo.add(new_id, debtor_keys(draft.values))
+            ctx.memo.add(new_id, draft.keys())
         result.facts.extend({**fact, "debtor_id": new_id} for fact in draft.facts)
     ctx.uow.debtors.add_facts(result.facts)
     ctx.uow.debtors.flag_conflicts(result.conflicted, ctx.at)
@@ -338,7 +324,7 @@ def _remember_contacts(
 ) -> None:
     """The (name, contact) keys the batch's new contact points give this import's
     debtors (every kind: the store lookup does not look at the kind either)."""
-    name_keys = {d.id: d.values.get("name_key") for d in resolver.result.drafts}
+    name_keys = {d.id: d.name_key for d in resolver.result.drafts}
     for debtor_id, _kind, value in fresh:
         if not memo.mine(debtor_id):
             continue
