@@ -2,9 +2,12 @@
 
 :class:`AccountRow` and :class:`PaymentRow` are valid, normalised rows (amounts
 in minor units); :class:`ContactValue` is one contact point of an account row;
-:class:`Rejection` is one bad value of a row, with its reason. All are frozen,
-slotted dataclasses of plain values, so they pickle to and from worker
-processes.
+:class:`Rejection` is one bad value of a row, with its reason. All are immutable
+records of plain values, so they pickle to and from worker processes.
+:class:`AccountRow` and :class:`ContactValue`, made for every row and every
+contact of a file, are named tuples: one is built in one call (a frozen
+dataclass sets each field through ``object.__setattr__``), and a batch of them
+turns into columns with a plain ``zip`` (``ingest.results``).
 
 :func:`raw_row_hash` digests a row's canonical (projected, raw) values together
 with the mapping's ``formats``, so the importer can skip unchanged rows before
@@ -16,11 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from arrears.ingest.mapping import Formats
 
@@ -35,8 +37,7 @@ class Rejection:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class ContactValue:
+class ContactValue(NamedTuple):
     """A phone, e-mail or postal address of the debtor, normalised."""
 
     kind: str  # mobile | landline | phone (line type not known) | email | address
@@ -47,8 +48,7 @@ class ContactValue:
     raw: str  # as written in the file
 
 
-@dataclass(frozen=True, slots=True)
-class AccountRow:
+class AccountRow(NamedTuple):
     """A valid account row; amounts in minor units of ``currency``."""
 
     row: int
@@ -108,20 +108,18 @@ class PaymentRow:
     row_hash: str
 
 
-_ACCOUNT_FIELDS = tuple(f.name for f in fields(AccountRow))
-_account_values = attrgetter(*_ACCOUNT_FIELDS)
-_contact_values = attrgetter(*(f.name for f in fields(ContactValue)))
+_ACCOUNT_FIELDS = AccountRow._fields
 _DATE_FIELDS = ("birth_date", "opened_on", "due_on", "charged_off_on", "last_payment_on")
 _ACCOUNT_DATES = tuple(_ACCOUNT_FIELDS.index(n) for n in (*_DATE_FIELDS, "invoice_date"))
 _CONTACTS = _ACCOUNT_FIELDS.index("contacts")
 
 
 def _pack_account(row: AccountRow) -> tuple[Any, ...]:
-    values = list(_account_values(row))
+    values: list[Any] = list(row)
     for index in _ACCOUNT_DATES:
         if values[index] is not None:
             values[index] = values[index].toordinal()
-    values[_CONTACTS] = tuple(_contact_values(c) for c in row.contacts)
+    values[_CONTACTS] = tuple(map(tuple, row.contacts))
     return tuple(values)
 
 
@@ -130,8 +128,8 @@ def _unpack_account(values: tuple[Any, ...]) -> AccountRow:
     for index in _ACCOUNT_DATES:
         if found[index] is not None:
             found[index] = date.fromordinal(found[index])
-    found[_CONTACTS] = tuple(ContactValue(*c) for c in found[_CONTACTS])
-    return AccountRow(*found)
+    found[_CONTACTS] = tuple(map(ContactValue._make, found[_CONTACTS]))
+    return AccountRow._make(found)
 
 
 # One encoder: json.dumps with separators builds a new one per call.
