@@ -10,6 +10,8 @@ import pytest
 
 from arrears.ingest.debtors import (
     DebtorMemo,
+    DebtorResolver,
+    Draft,
     birth_key,
     contact_key,
     debtor_keys,
@@ -18,6 +20,8 @@ from arrears.ingest.debtors import (
     ref_key,
     unpack_key,
 )
+from arrears.ingest.rows import AccountRow, ContactValue
+from arrears.kit.crypto import FieldCipher
 
 SEP = "\x1f"
 BORN = date(1977, 8, 14)
@@ -79,3 +83,33 @@ class TestMemo:
         assert memo.get(old) is None and memo.get(new) is None
         assert memo.is_dirty(old) and memo.is_dirty(new)
         assert memo.mine(101) and not memo.mine(100)
+
+
+def _row(**given: object) -> AccountRow:
+    values: dict[str, object] = dict.fromkeys(AccountRow._fields)
+    values.update(row=2, account_ref="A1", debtor_kind="person", name="Mary Wright",
+                  name_key="marywright", contacts=(), language="en-US", time_zones=(),
+                  currency="USD", principal=100, interest=0, fees=0, costs=0,
+                  due_on=date(2026, 1, 1), row_hash="h")  # fmt: skip
+    values.update(given)
+    return AccountRow(**values)  # type: ignore[arg-type]
+
+
+PHONE = ContactValue("mobile", "+15625550174", "mobile", "US", (), "(562) 555-0174")
+
+
+@pytest.mark.parametrize("ref", [None, "D1"])
+@pytest.mark.parametrize("national_id", [None, "110101199003077777"])
+@pytest.mark.parametrize("birth_date", [None, BORN])
+@pytest.mark.parametrize("name_key", ["marywright", ""])
+def test_a_new_debtor_is_remembered_by_the_keys_its_values_give(
+    cipher: FieldCipher, ref, national_id, birth_date, name_key
+):
+    """A draft takes its memo keys from its row's keys: they are those of its values."""
+    resolver = DebtorResolver.__new__(DebtorResolver)
+    resolver._indexes, resolver.cipher = {}, cipher
+    row = _row(debtor_ref=ref, national_id=national_id, birth_date=birth_date,
+               name_key=name_key, contacts=(PHONE,))  # fmt: skip
+    draft = Draft(row, resolver.blind_index(national_id) if national_id else None,
+                  resolver._make_keys(row))  # fmt: skip
+    assert draft.keys() == debtor_keys(draft.values)

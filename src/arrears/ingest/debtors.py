@@ -56,10 +56,10 @@ class Draft:
     row a batch, and the insert takes tuples).
     """
 
-    def __init__(self, row: AccountRow, national_index: str | None) -> None:
+    def __init__(self, row: AccountRow, national_index: str | None, row_keys: list[Key]) -> None:
         # No reference back to the resolver: a cycle would outlive the batch (the
         # import freezes what is alive after each batch).
-        self.row, self._national_index = row, national_index
+        self.row, self._national_index, self._row_keys = row, national_index, row_keys
         self.national_id = row.national_id
         self.id: int | None = None
         self.facts: list[dict[str, Any]] = []
@@ -91,10 +91,15 @@ class Draft:
 
     def keys(self) -> list[Key]:
         """The keys the memo knows this debtor by once it is written (contacts apart)."""
-        if self._values is None:
-            row = self.row
-            return match_keys(row.name_key, self._national_index, row.birth_date)
-        return debtor_keys(self._values)
+        row = self.row
+        if self._values is not None:
+            return debtor_keys(self._values)
+        if row.name_key or not row.birth_date:
+            # Its row's keys, in the order DebtorResolver._make_keys makes them: the
+            # ref, the national id, the birth date, then contacts.
+            start = 1 if row.debtor_ref else 0
+            return self._row_keys[start : start + bool(row.national_id) + bool(row.birth_date)]
+        return match_keys(row.name_key, self._national_index, row.birth_date)
 
 
 @dataclass
@@ -202,10 +207,10 @@ class DebtorResolver:
         if memo.has_dirty():
             db.update(self._ask([k for k in clean if memo.is_dirty(k)], None))
             clean = [k for k in clean if not memo.is_dirty(k)]
-        found = memo.get
         if memo.max_before is None:  # the client had no debtors: the memo knows them all
-            db.update({key: debtor_id for key in clean if (debtor_id := found(key)) is not None})
+            db.update(memo.found_of(clean))
             return
+        found = memo.get
         # A debtor that existed at the start has a lower id than any this import wrote.
         old = self._ask(clean, memo.max_before)
         for key in clean:
@@ -267,7 +272,7 @@ class DebtorResolver:
                 self.reconcile(debtor_id, row)
                 return debtor_id
         national = self.blind_index(row.national_id) if row.national_id else None
-        draft = Draft(row, national)
+        draft = Draft(row, national, keys)
         self.result.drafts.append(draft)
         self._remember(keys, draft)
         return draft
@@ -441,6 +446,11 @@ class DebtorMemo:
 
     def get(self, key: Key) -> int | None:
         return self._found.get(key)
+
+    def found_of(self, keys: Iterable[Key]) -> dict[Key, int]:
+        """:meth:`get` of many keys: those the memo knows, with their ids."""
+        found = self._found.get
+        return {key: debtor_id for key in keys if (debtor_id := found(key)) is not None}
 
     def mine(self, debtor_id: int) -> bool:
         """Whether this import wrote the debtor."""
