@@ -8,13 +8,10 @@ from datetime import date
 
 import pytest
 
-from arrears.ingest.debtors import (
-    DebtorMemo,
-    DebtorResolver,
-    Draft,
+from arrears.ingest.debtors import DebtorMemo, DebtorResolver, Draft, debtor_keys
+from arrears.ingest.match_keys import (
     birth_key,
     contact_key,
-    debtor_keys,
     national_key,
     pack_key,
     ref_key,

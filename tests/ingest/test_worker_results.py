@@ -14,6 +14,7 @@ from tests.ingest.helpers import add_client, counts, do_import, write_csv
 from tests.ingest.test_columns import HEADERS, assert_same, dump, messy_rows, row, second_url
 
 from arrears.ingest.mapping import plan_headers
+from arrears.ingest.match_keys import name_keys
 from arrears.ingest.readers import open_table
 from arrears.ingest.results import Packed, pack, screened_packed, unpack
 from arrears.ingest.rows import AccountRow, ContactValue, screen_batch
@@ -44,6 +45,9 @@ def test_rows_read_back_from_columns_have_every_value(tmp_path: Path):
         for name in AccountRow._fields:
             assert getattr(got, name) == getattr(expected, name), name
         assert all(type(c) is ContactValue for c in got.contacts)
+    # the workers make the rows' name keys too
+    assert packed.keys == [name_keys(r) for r in valid]
+    assert any(len(keys) > 1 for keys in packed.keys)
 
 
 def test_nothing_to_pack_is_nothing_to_unpack():

@@ -20,13 +20,22 @@ silently overwritten (PRODUCT A2).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+from arrears.ingest.match_keys import (
+    Key,
+    birth_key,
+    contact_key,
+    name_keys,
+    national_key,
+    ref_key,
+    unpack_key,
+)
 from arrears.ingest.rows import AccountRow
 from arrears.kit.crypto import FieldCipher, mask
 from arrears.store.uow import UnitOfWork
@@ -177,14 +186,18 @@ class DebtorResolver:
             found = self._indexes[national_id] = self.cipher.blind_index(national_id)
         return found
 
-    def prefetch(self, rows: list[AccountRow]) -> None:
+    def prefetch(
+        self, rows: list[AccountRow], named: Mapping[int, list[Key]] | None = None
+    ) -> None:
         """Load every debtor the batch could match: a query per kind of key asked of
-        the store, the memo for the rest."""
+        the store, the memo for the rest. ``named``: the rows' name keys made by the
+        workers, by ``id(row)``."""
         remembered = self._keys
         wanted: set[Key] = set()
         refs: list[Key] = []
+        given = named.get if named else lambda _: None
         for row in rows:
-            keys = remembered[id(row)] = self._make_keys(row)
+            keys = remembered[id(row)] = self._make_keys(row, given(id(row)))
             wanted.update(keys)
             if row.debtor_ref:
                 refs.append(keys[0])
@@ -246,16 +259,15 @@ class DebtorResolver:
         keys = self._keys.get(id(row))
         return self._make_keys(row) if keys is None else keys
 
-    def _make_keys(self, row: AccountRow) -> list[Key]:
+    def _make_keys(self, row: AccountRow, named: list[Key] | None = None) -> list[Key]:
+        """The ref, the national id, then :func:`.match_keys.name_keys` (``named``: those
+        already made by the worker that screened the row)."""
         keys: list[Key] = []
         if row.debtor_ref:
             keys.append(ref_key(row.debtor_ref))
         if row.national_id:
             keys.append(national_key(self.blind_index(row.national_id)))
-        name_key = row.name_key
-        if row.birth_date:
-            keys.append(birth_key(name_key, row.birth_date))
-        keys.extend(contact_key(name_key, c.value) for c in row.contacts if c.kind != "address")
+        keys.extend(name_keys(row) if named is None else named)
         return keys
 
     def resolve(self, row: AccountRow) -> Draft | int:
@@ -368,55 +380,6 @@ class DebtorResolver:
             "conflict": True,
             "observed_at": self.at,
         }
-
-
-# A matching key, packed into one string (a third of the memory of a tuple of strings,
-# and hashed once): the kind and the parts, joined by _SEP. A key with _SEP inside a
-# part stays a tuple (kind, *parts), so that two keys never pack alike.
-Key = str | tuple[Any, ...]
-_SEP = "\x1f"
-
-
-def pack_key(kind: str, *parts: str | date) -> Key:
-    """The key of ``kind`` ("ref", "nid", "nb", "nc") with these parts (dates as ISO)."""
-    texts = [p.isoformat() if isinstance(p, date) else p for p in parts]
-    packed = _SEP.join((kind, *texts))
-    return packed if packed.count(_SEP) == len(texts) else (kind, *parts)
-
-
-# The keys made for every row and every new debtor and contact point: pack_key written
-# out per kind (a call with *parts and a list for each costs several times more).
-
-
-def ref_key(ref: str) -> Key:
-    return ("ref", ref) if _SEP in ref else f"ref{_SEP}{ref}"
-
-
-def national_key(index: str) -> Key:
-    return ("nid", index) if _SEP in index else f"nid{_SEP}{index}"
-
-
-def birth_key(name_key: str, birth_date: date) -> Key:
-    if _SEP in name_key:
-        return ("nb", name_key, birth_date)
-    return f"nb{_SEP}{name_key}{_SEP}{birth_date.isoformat()}"
-
-
-def contact_key(name_key: str, value: str) -> Key:
-    if _SEP in name_key or _SEP in value:
-        return ("nc", name_key, value)
-    return f"nc{_SEP}{name_key}{_SEP}{value}"
-
-
-def unpack_key(key: Key) -> tuple[str, Any]:
-    """The kind and what the store lookup of that kind takes: the value for "ref" and
-    "nid", a pair for "nb" (name key, birth date) and "nc" (name key, value)."""
-    if isinstance(key, tuple):
-        kind, *parts = key
-    else:
-        kind, *texts = key.split(_SEP)
-        parts = [texts[0], date.fromisoformat(texts[1])] if kind == "nb" else list(texts)
-    return kind, parts[0] if len(parts) == 1 else tuple(parts)
 
 
 class DebtorMemo:

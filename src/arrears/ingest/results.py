@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from arrears.ingest.match_keys import Key, name_keys
 from arrears.ingest.rows import AccountRow, ContactValue, Rejection
 
 _FIELDS = AccountRow._fields
@@ -37,6 +38,9 @@ class Packed:
     columns: list[list[Any]]
     rejected: list[list[Rejection]]
     others: list[Any]  # any other valid result (payments), as it is
+    # Each valid account row's name keys (match_keys.name_keys), made here rather than
+    # by the importing process.
+    keys: list[list[Key]] = field(default_factory=list)
 
 
 def pack(results: list[Any]) -> Packed:
@@ -46,13 +50,14 @@ def pack(results: list[Any]) -> Packed:
     others = [r for r in results if not isinstance(r, AccountRow | list)]
     if not accounts:
         return Packed([], rejected, others)
+    keys = list(map(name_keys, accounts))
     columns = [list(c) for c in zip(*accounts, strict=True)]
     for index in _DATE_COLUMNS:
         columns[index] = [None if d is None else d.toordinal() for d in columns[index]]
     columns[_CONTACT_COLUMN] = [
         tuple(map(tuple, contacts)) for contacts in columns[_CONTACT_COLUMN]
     ]
-    return Packed(columns, rejected, others)
+    return Packed(columns, rejected, others, keys)
 
 
 def screened_packed(screen: Callable[..., tuple[int, list[Any]]], *args: Any) -> tuple[int, Packed]:

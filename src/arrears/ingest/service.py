@@ -15,6 +15,7 @@ audited per record with its values before and after.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,11 +26,11 @@ from arrears.ingest.debtors import (
     DebtorMemo,
     DebtorResolver,
     Draft,
-    contact_key,
     debtor_keys,
     display,
     source_of,
 )
+from arrears.ingest.match_keys import Key, contact_key
 from arrears.ingest.rows import AccountRow
 from arrears.kit.crypto import FieldCipher
 from arrears.store.repositories.audit import AuditEvent
@@ -87,13 +88,19 @@ def account_values(row: AccountRow) -> dict[str, Any]:
     return values
 
 
-def apply_accounts(ctx: Context, rows: list[AccountRow], cipher: FieldCipher) -> BatchCounts:
-    """Insert or update the accounts, debtors, contacts and invoices of a batch."""
+def apply_accounts(
+    ctx: Context,
+    rows: list[AccountRow],
+    cipher: FieldCipher,
+    named: Mapping[int, list[Key]] | None = None,
+) -> BatchCounts:
+    """Insert or update the accounts, debtors, contacts and invoices of a batch
+    (``named``: the rows' name keys the workers made, by ``id(row)``)."""
     refs = [r.account_ref for r in rows]
     known = ctx.uow.imports.known_accounts(ctx.client_id, refs)
     resolver = DebtorResolver(ctx.uow, ctx.client_id, cipher, ctx.import_id, ctx.at, ctx.memo)
     new_rows = [r for r in rows if r.account_ref not in known]
-    resolver.prefetch(new_rows)
+    resolver.prefetch(new_rows, named)
     resolver.load_existing([k.debtor_id for k in known.values()])
 
     firsts: dict[str, AccountRow] = {}

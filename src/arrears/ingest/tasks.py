@@ -39,6 +39,7 @@ from arrears.errors import ArrearsError, NotFound
 from arrears.ingest.debtors import DebtorMemo
 from arrears.ingest.lines import Lines, scan_keys, screen_lines
 from arrears.ingest.mapping import HeaderPlan, Mapping, load_mapping, plan_headers
+from arrears.ingest.match_keys import Key
 from arrears.ingest.payments import apply_payments
 from arrears.ingest.readers import LineChunk, RawRow, TableReader, open_table
 from arrears.ingest.rejects import RejectWriter
@@ -437,8 +438,11 @@ def _write(
     found = batch.result.result() if isinstance(batch.result, Future) else batch.result
     assert found is not None
     unchanged, results = found
+    named: dict[int, list[Key]] = {}
     if isinstance(results, Packed):
-        rejected, valid = results.rejected, [*unpack(results), *results.others]
+        accounts = unpack(results)
+        named = dict(zip(map(id, accounts), results.keys, strict=True))
+        rejected, valid = results.rejected, [*accounts, *results.others]
     else:
         rejected = [r for r in results if isinstance(r, list)]
         valid = [r for r in results if not isinstance(r, list)]
@@ -447,7 +451,7 @@ def _write(
     counts = BatchCounts(unchanged=unchanged, rejected=len(batch.early) + len(rejected))
     ctx.uow.bulk.keep_loading()
     if request.kind == "accounts":
-        counts.add(apply_accounts(ctx, valid, cipher))
+        counts.add(apply_accounts(ctx, valid, cipher, named))
     else:
         written, refused = apply_payments(ctx, _payments(valid))
         counts.add(written)
