@@ -329,11 +329,11 @@ def _write_contacts(
 def _remember_contacts(
     memo: DebtorMemo, resolver: DebtorResolver, fresh: list[tuple[int, str, str]]
 ) -> None:
-    """The (name, contact) keys the batch's new contact points give this import's
-    debtors (every kind: the store lookup does not look at the kind either)."""
+    """The (name, contact) keys the batch's new phones and e-mails give this import's
+    debtors (the store lookup leaves addresses out too)."""
     name_keys = {d.id: d.name_key for d in resolver.result.drafts}
-    for debtor_id, _kind, value in fresh:
-        if not memo.mine(debtor_id):
+    for debtor_id, kind, value in fresh:
+        if kind == "address" or not memo.mine(debtor_id):
             continue
         name_key = name_keys.get(debtor_id)
         if name_key is None and debtor_id not in name_keys:

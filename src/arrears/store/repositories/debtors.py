@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Date, Integer, String, func, select, text, update
 
 from arrears.store.records import ContactPointRecord, DebtorFactRecord, DebtorRecord
+from arrears.store.records.parties import NOT_AN_ADDRESS
 from arrears.store.repositories.base import (
     Repository,
     chunked,
@@ -115,7 +116,8 @@ class DebtorRepository(Repository):
             "SELECT d.name_key, p.value, d.id FROM "
             f"{_json_pairs(self.dialect, 'text')} "
             "CROSS JOIN contact_points p CROSS JOIN debtors d "
-            "WHERE p.value = w.b AND d.id = p.debtor_id AND d.name_key = w.a "
+            f"WHERE p.value = w.b AND p.{NOT_AN_ADDRESS} AND d.id = p.debtor_id "
+            "AND d.name_key = w.a "
             f"AND d.client_id = :client{_up_to(up_to)}"
         ).columns(name_key=String(), value=String(), id=Integer())
         for part in chunked(unique(name_values), PAIRS_CHUNK):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from arrears.store.records import (
     AccountRecord,
@@ -22,6 +22,7 @@ from arrears.store.records import (
     InteractionRecord,
     PromiseRecord,
 )
+from arrears.store.records.parties import NOT_AN_ADDRESS
 from arrears.store.repositories.base import Repository, dialect_insert
 
 
@@ -48,8 +49,10 @@ class InboundRepository(Repository):
         return list(self.session.scalars(query))
 
     def points_with_value(self, value: str) -> list[ContactPointRecord]:
+        """The phones and e-mails with this value (an address is never a sender)."""
         p = ContactPointRecord
-        return list(self.session.scalars(select(p).where(p.value == value).order_by(p.id)))
+        query = select(p).where(p.value == value, text(f"contact_points.{NOT_AN_ADDRESS}"))
+        return list(self.session.scalars(query.order_by(p.id)))
 
     def last_outbound(self, value: str, debtor_ids: Sequence[int]) -> InteractionRecord | None:
         """The latest message we sent to ``value`` for one of ``debtor_ids``."""
