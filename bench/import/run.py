@@ -34,16 +34,14 @@ AS_OF = date(2026, 11, 20)
 
 # Where the time goes, from measure.py and lookups.py (kept with the table on --write).
 NOTES = """\
-Where the time goes (2026-11-24 02:30; py-spy and per-process CPU seconds, `measure.py`): the
-importing process is the bottleneck, 84-87 CPU s at 1M rows (about 117 before a first load
-built its secondary indexes at its end), against 72-79 CPU s for the two validation workers
-together. Together about 160 CPU s: on two cores at least 80 s of wall however well they
-overlap, so the 60 s target needs both sides to lose about a third. In the importing process,
-SQLite's `executemany` is about 37 % (contact points 14, accounts 12, debtors 11; mostly
-encoding and appending rows now that only the unique keys and accounts-by-debtor are kept up
-during a first load) and debtor matching in Python about 29 % (prefetch 13, resolve 8,
-remembering contacts 5, the memo 4). Next: the matching keys computed by the workers, and the
-debtor memo's calls made per batch instead of per key."""
+Where the time goes (2026-11-24 05:40; py-spy and per-process CPU seconds, `measure.py`): the
+importing process sets the pace, about 67 CPU s at 1M rows against 52 CPU s for the two
+validation workers together (at 02:30: 84-87 against 72-79); the wall is the importing
+process's CPU time plus a few seconds. In it, SQLite's `executemany` is about 29 %, debtor
+matching in Python 19 % (keys and the memo 9, resolving 5, the memo's additions 5), building the
+deferred indexes at the end 9 %, converting values for the driver 9 %, building the rows of
+contact points, debtors and accounts 11 %, commits 5 %. The 60 s target needs about 15 % less
+of it; the workers have room to take more of its work (their CPU is three quarters of it)."""
 
 
 def generate(rows: int) -> tuple[Path, float]:
