@@ -36,7 +36,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Connection, Date, Index, Table, inspect, select
 
 from arrears.store.base import Base
-from arrears.store.repositories.base import Repository, chunked, reserve_ids
+from arrears.store.repositories.base import Repository, reserve_ids
 
 Row = tuple[Any, ...]
 # Rows per executemany (SQLite) or COPY (PostgreSQL): bounds the driver's buffers.
@@ -73,18 +73,13 @@ class BulkWriter(Repository):
         if not rows:
             return []
         target = _table(table)
-        ids: list[int] = []
-        names = list(columns)
-        if with_ids:
-            ids = reserve_ids(self.session, target, len(rows))
-            names = ["id", *names]
-            rows = [(id_, *row) for id_, row in zip(ids, rows, strict=True)]
-        plan = _Plan(self, target, names, constants or {})
+        ids = reserve_ids(self.session, target, len(rows)) if with_ids else None
+        plan = _Plan(self, target, list(columns), constants or {}, with_ids=with_ids)
         if self.dialect == "postgresql":
-            self._copy(plan, rows)
+            self._copy(plan, rows, ids)
         else:
-            self._executemany(plan.insert_sql(self.dialect), plan, rows)
-        return ids
+            self._executemany(plan.insert_sql(self.dialect), plan, rows, ids)
+        return ids or []
 
     def upsert(
         self,
@@ -195,19 +190,21 @@ class BulkWriter(Repository):
             for name in tables
         )
 
-    def _executemany(self, sql: str, plan: _Plan, rows: Sequence[Row]) -> None:
+    def _executemany(
+        self, sql: str, plan: _Plan, rows: Sequence[Row], ids: list[int] | None = None
+    ) -> None:
         cursor = self._driver().cursor()
         try:
-            for part in chunked(rows, CHUNK):
-                cursor.executemany(sql, plan.convert(part))
+            for start in range(0, len(rows), CHUNK):
+                cursor.executemany(sql, plan.convert(rows, start, ids))
         finally:
             cursor.close()
 
-    def _copy(self, plan: _Plan, rows: Sequence[Row]) -> None:
+    def _copy(self, plan: _Plan, rows: Sequence[Row], ids: list[int] | None) -> None:
         sql = f"COPY {plan.table.name} ({', '.join(plan.names)}) FROM STDIN"
         with self._driver().cursor() as cursor, cursor.copy(sql) as copy:
-            for part in chunked(rows, CHUNK):
-                for row in plan.convert(part):
+            for start in range(0, len(rows), CHUNK):
+                for row in plan.convert(rows, start, ids):
                     copy.write_row(row)
 
     def _driver(self) -> Any:
@@ -264,7 +261,13 @@ class _Plan:
     """The statement's columns and how each value is converted for the driver."""
 
     def __init__(
-        self, writer: BulkWriter, table: Table, names: list[str], constants: Mapping[str, Any]
+        self,
+        writer: BulkWriter,
+        table: Table,
+        names: list[str],
+        constants: Mapping[str, Any],
+        *,
+        with_ids: bool = False,
     ) -> None:
         dialect = writer.session.get_bind().dialect
         self.table = table
@@ -272,7 +275,8 @@ class _Plan:
         unknown = [n for n in [*names, *fixed] if n not in table.columns]
         if unknown:
             raise ValueError(f"{table.name} has no column(s) {', '.join(unknown)}")
-        self.names = [*names, *fixed]
+        # Reserved ids come as a column of their own, first (see convert).
+        self.names = [*(["id"] if with_ids else []), *names, *fixed]
         # Shared values: converted once, appended to every row.
         self.tail = tuple(
             _converter(table.columns[n], dialect)(v) if _has_processor(table.columns[n], dialect)
@@ -292,18 +296,20 @@ class _Plan:
             f"VALUES ({', '.join([marker] * len(self.names))})"
         )
 
-    def convert(self, rows: Sequence[Row]) -> list[Row]:
-        """The rows as the driver takes them: converted column by column (one
-        ``map`` per converted column instead of a Python loop per value), the shared
-        values appended."""
+    def convert(self, rows: Sequence[Row], start: int, ids: list[int] | None) -> list[Row]:
+        """The :data:`CHUNK` rows from ``start`` as the driver takes them: their ids
+        first (when reserved), converted column by column (one ``map`` per converted
+        column instead of a Python loop per value), the shared values appended."""
+        part = rows[start : start + CHUNK]
         tail, converters = self.tail, self.converters
-        if not converters:
-            return [(*row, *tail) for row in rows]
-        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        lead = [] if ids is None else [ids[start : start + CHUNK]]
+        if not converters and not lead:
+            return [(*row, *tail) for row in part]
+        columns: list[Sequence[Any]] = list(zip(*part, strict=True))
         for index, convert in converters:
             columns[index] = list(map(convert, columns[index]))
-        shared = [repeat(value, len(rows)) for value in tail]
-        return list(zip(*columns, *shared, strict=True))
+        shared = [repeat(value, len(part)) for value in tail]
+        return list(zip(*lead, *columns, *shared, strict=True))
 
 
 def _defaults(table: Table, given: set[str]) -> dict[str, Any]:
