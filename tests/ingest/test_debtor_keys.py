@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from arrears.ingest.debtors import DebtorMemo, DebtorResolver, Draft, debtor_keys
+from arrears.ingest.debtors import DebtorMemo, DebtorResolver, Draft, Prepared, debtor_keys
 from arrears.ingest.match_keys import (
     birth_key,
     contact_key,
@@ -104,7 +104,7 @@ def test_a_new_debtor_is_remembered_by_the_keys_its_values_give(
 ):
     """A draft takes its memo keys from its row's keys: they are those of its values."""
     resolver = DebtorResolver.__new__(DebtorResolver)
-    resolver._indexes, resolver.cipher = {}, cipher
+    resolver._indexes, resolver.cipher, resolver.prepared = {}, cipher, Prepared()
     row = _row(debtor_ref=ref, national_id=national_id, birth_date=birth_date,
                name_key=name_key, contacts=(PHONE,))  # fmt: skip
     draft = Draft(row, resolver.blind_index(national_id) if national_id else None,

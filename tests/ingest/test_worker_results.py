@@ -25,7 +25,7 @@ from arrears.store.uow import UnitOfWork
 __all__ = ["second_url"]  # the fixture, used by name
 
 
-def test_rows_read_back_from_columns_have_every_value(tmp_path: Path):
+def test_rows_read_back_from_columns_have_every_value(tmp_path: Path, cipher: FieldCipher):
     path = write_csv(tmp_path / "a.csv", HEADERS, messy_rows())
     with open_table(path, encoding=None, delimiter=None, sheet=None) as reader:
         plan = plan_headers(reader.headers, None, "accounts")
@@ -35,7 +35,8 @@ def test_rows_read_back_from_columns_have_every_value(tmp_path: Path):
     rejected = [r for r in results if isinstance(r, list)]
     assert valid and rejected
 
-    packed = pickle.loads(pickle.dumps(pack(results)))
+    # the field keys travel to the worker as the pool sends them: pickled
+    packed = pickle.loads(pickle.dumps(pack(results, pickle.loads(pickle.dumps(cipher)))))
     back = unpack(packed)
 
     assert packed.rejected == rejected
@@ -48,6 +49,13 @@ def test_rows_read_back_from_columns_have_every_value(tmp_path: Path):
     # the workers make the rows' name keys too
     assert packed.keys == [name_keys(r) for r in valid]
     assert any(len(keys) > 1 for keys in packed.keys)
+    # and each national id's blind index and ciphertext
+    ids = {r.national_id for r in valid if r.national_id}
+    assert ids and set(packed.national) == ids
+    for national_id, (index, encrypted) in packed.national.items():
+        assert index == cipher.blind_index(national_id)
+        assert cipher.decrypt(encrypted) == national_id
+    assert pack(results).national == {}  # no cipher, no ids made
 
 
 def test_nothing_to_pack_is_nothing_to_unpack():
@@ -102,7 +110,7 @@ def test_the_collector_waits_while_a_batch_is_screened_and_resumes_after():
         return 0, []
 
     assert gc.isenabled()
-    assert screened_packed(screen) == (0, Packed([], [], []))
+    assert screened_packed(None, screen) == (0, Packed([], [], []))
     assert seen == [False]
     assert gc.isenabled()
 
@@ -110,5 +118,5 @@ def test_the_collector_waits_while_a_batch_is_screened_and_resumes_after():
         raise ValueError("a broken batch")
 
     with pytest.raises(ValueError):
-        screened_packed(failing)
+        screened_packed(None, failing)
     assert gc.isenabled()

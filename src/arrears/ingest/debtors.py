@@ -111,6 +111,16 @@ class Draft:
         return match_keys(row.name_key, self._national_index, row.birth_date)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What the validation workers made for the resolver along with a batch's rows."""
+
+    # Each row's name keys (match_keys.name_keys), by id(row).
+    keys: Mapping[int, list[Key]] = field(default_factory=dict)
+    # National id -> (blind index, ciphertext), for each id of the batch.
+    national: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+
 @dataclass
 class Resolution:
     """What a batch needs written about debtors."""
@@ -166,8 +176,10 @@ class DebtorResolver:
         import_id: int,
         at: datetime,
         memo: DebtorMemo | None = None,
+        prepared: Prepared | None = None,
     ) -> None:
         self.uow, self.client_id, self.cipher = uow, client_id, cipher
+        self.prepared = prepared or Prepared()
         self.import_id, self.at = import_id, at
         self.memo = memo
         self.result = Resolution()
@@ -183,18 +195,23 @@ class DebtorResolver:
         """The id's blind index, computed once per id (an HMAC each)."""
         found = self._indexes.get(national_id)
         if found is None:
-            found = self._indexes[national_id] = self.cipher.blind_index(national_id)
+            made = self.prepared.national.get(national_id)
+            found = made[0] if made else self.cipher.blind_index(national_id)
+            self._indexes[national_id] = found
         return found
 
-    def prefetch(
-        self, rows: list[AccountRow], named: Mapping[int, list[Key]] | None = None
-    ) -> None:
+    def encrypt(self, national_id: str) -> str:
+        """The id's ciphertext: the worker's, or made here."""
+        made = self.prepared.national.get(national_id)
+        return made[1] if made else self.cipher.encrypt(national_id)
+
+    def prefetch(self, rows: list[AccountRow]) -> None:
         """Load every debtor the batch could match: a query per kind of key asked of
-        the store, the memo for the rest. ``named``: the rows' name keys made by the
-        workers, by ``id(row)``."""
+        the store, the memo for the rest."""
         remembered = self._keys
         wanted: set[Key] = set()
         refs: list[Key] = []
+        named = self.prepared.keys
         given = named.get if named else lambda _: None
         for row in rows:
             keys = remembered[id(row)] = self._make_keys(row, given(id(row)))
@@ -318,7 +335,7 @@ class DebtorResolver:
         for name in TRACKED:
             self._compare(debtor_id, current, new, name, changes, row)
         if "national_id_index" in changes and row.national_id:
-            changes["national_id_enc"] = self.cipher.encrypt(row.national_id)
+            changes["national_id_enc"] = self.encrypt(row.national_id)
         if not changes:
             del self.result.updates[debtor_id]
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from arrears.ingest.match_keys import Key, name_keys
 from arrears.ingest.rows import AccountRow, ContactValue, Rejection
+from arrears.kit.crypto import FieldCipher
 
 _FIELDS = AccountRow._fields
 _DATES = frozenset(("birth_date", "opened_on", "due_on", "charged_off_on", "last_payment_on",
@@ -38,13 +39,15 @@ class Packed:
     columns: list[list[Any]]
     rejected: list[list[Rejection]]
     others: list[Any]  # any other valid result (payments), as it is
-    # Each valid account row's name keys (match_keys.name_keys), made here rather than
-    # by the importing process.
+    # Each valid account row's name keys (match_keys.name_keys), and the blind index and
+    # ciphertext of each national id: made here rather than by the importing process.
     keys: list[list[Key]] = field(default_factory=list)
+    national: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-def pack(results: list[Any]) -> Packed:
-    """Results of ``screen_batch`` (each a row or a list of rejections), as columns."""
+def pack(results: list[Any], cipher: FieldCipher | None = None) -> Packed:
+    """Results of ``screen_batch`` (each a row or a list of rejections), as columns
+    (with ``cipher``, the national ids' blind indexes and ciphertexts too)."""
     accounts = [r for r in results if isinstance(r, AccountRow)]
     rejected = [r for r in results if isinstance(r, list)]
     others = [r for r in results if not isinstance(r, AccountRow | list)]
@@ -57,11 +60,18 @@ def pack(results: list[Any]) -> Packed:
     columns[_CONTACT_COLUMN] = [
         tuple(map(tuple, contacts)) for contacts in columns[_CONTACT_COLUMN]
     ]
-    return Packed(columns, rejected, others, keys)
+    national = {}
+    if cipher is not None:
+        ids = {row.national_id for row in accounts if row.national_id}
+        national = {i: (cipher.blind_index(i), cipher.encrypt(i)) for i in ids}
+    return Packed(columns, rejected, others, keys, national)
 
 
-def screened_packed(screen: Callable[..., tuple[int, list[Any]]], *args: Any) -> tuple[int, Packed]:
-    """``screen(*args)`` in a worker process, its results sent back as columns.
+def screened_packed(
+    cipher: FieldCipher | None, screen: Callable[..., tuple[int, list[Any]]], *args: Any
+) -> tuple[int, Packed]:
+    """``screen(*args)`` in a worker process, its results sent back as columns (see
+    :func:`pack`).
 
     The cyclic garbage collector waits while a batch is screened. Screening makes
     tens of thousands of objects that live until the batch is sent (rows, contact
@@ -75,7 +85,7 @@ def screened_packed(screen: Callable[..., tuple[int, list[Any]]], *args: Any) ->
     gc.disable()
     try:
         unchanged, results = screen(*args)
-        return unchanged, pack(results)
+        return unchanged, pack(results, cipher)
     finally:
         if was_enabled:
             gc.enable()

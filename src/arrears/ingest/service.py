@@ -15,7 +15,6 @@ audited per record with its values before and after.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,11 +25,12 @@ from arrears.ingest.debtors import (
     DebtorMemo,
     DebtorResolver,
     Draft,
+    Prepared,
     debtor_keys,
     display,
     source_of,
 )
-from arrears.ingest.match_keys import Key, contact_key
+from arrears.ingest.match_keys import contact_key
 from arrears.ingest.rows import AccountRow
 from arrears.kit.crypto import FieldCipher
 from arrears.store.repositories.audit import AuditEvent
@@ -92,15 +92,17 @@ def apply_accounts(
     ctx: Context,
     rows: list[AccountRow],
     cipher: FieldCipher,
-    named: Mapping[int, list[Key]] | None = None,
+    prepared: Prepared | None = None,
 ) -> BatchCounts:
     """Insert or update the accounts, debtors, contacts and invoices of a batch
-    (``named``: the rows' name keys the workers made, by ``id(row)``)."""
+    (``prepared``: what the workers made for matching along with the rows)."""
     refs = [r.account_ref for r in rows]
     known = ctx.uow.imports.known_accounts(ctx.client_id, refs)
-    resolver = DebtorResolver(ctx.uow, ctx.client_id, cipher, ctx.import_id, ctx.at, ctx.memo)
+    resolver = DebtorResolver(
+        ctx.uow, ctx.client_id, cipher, ctx.import_id, ctx.at, ctx.memo, prepared
+    )
     new_rows = [r for r in rows if r.account_ref not in known]
-    resolver.prefetch(new_rows, named)
+    resolver.prefetch(new_rows)
     resolver.load_existing([k.debtor_id for k in known.values()])
 
     firsts: dict[str, AccountRow] = {}
@@ -113,7 +115,7 @@ def apply_accounts(
         if row.account_ref in known:
             resolver.reconcile(known[row.account_ref].debtor_id, row)
 
-    _write_debtors(ctx, resolver, cipher)
+    _write_debtors(ctx, resolver)
     account_ids = _insert_accounts(ctx, firsts, debtor_of)
     account_ids.update({ref: k.id for ref, k in known.items()})
     debtor_ids = {ref: _debtor_id(d) for ref, d in debtor_of.items()}
@@ -166,11 +168,11 @@ def _debtor_id(debtor: Draft | int) -> int:
     return debtor
 
 
-def _write_debtors(ctx: Context, resolver: DebtorResolver, cipher: FieldCipher) -> None:
+def _write_debtors(ctx: Context, resolver: DebtorResolver) -> None:
     result = resolver.result
     rows = []
     for draft in result.drafts:
-        enc = cipher.encrypt(draft.national_id) if draft.national_id else None
+        enc = resolver.encrypt(draft.national_id) if draft.national_id else None
         rows.append((*draft.columns(), enc, draft.has_conflicts))
     ids = ctx.uow.bulk.insert(
         "debtors",

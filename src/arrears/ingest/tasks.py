@@ -36,10 +36,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from arrears.errors import ArrearsError, NotFound
-from arrears.ingest.debtors import DebtorMemo
+from arrears.ingest.debtors import DebtorMemo, Prepared
 from arrears.ingest.lines import Lines, scan_keys, screen_lines
 from arrears.ingest.mapping import HeaderPlan, Mapping, load_mapping, plan_headers
-from arrears.ingest.match_keys import Key
 from arrears.ingest.payments import apply_payments
 from arrears.ingest.readers import LineChunk, RawRow, TableReader, open_table
 from arrears.ingest.rejects import RejectWriter
@@ -249,11 +248,11 @@ def _pipeline(
                     lines = Lines(rows, delimiter, len(reader.headers), encoding)
                     batch = _prepare_lines(request.kind, lines, plan, ctx, seen)
                     summary.read += batch.read
-                    batch.result = _screen_chunk(pool, request.kind, plan, batch, request.columnar)
+                    batch.result = _screen_chunk(pool, request, plan, batch, cipher)
                 else:
                     batch = _prepare(request.kind, rows, plan, reader, ctx, seen)
                     summary.read += len(rows)
-                    batch.result = _screen(pool, request.kind, plan, batch, request.columnar)
+                    batch.result = _screen(pool, request, plan, batch, cipher)
                 pending.append(batch)
                 # Keep every worker busy: as many batches in flight as there are workers.
                 while pending and (pool is None or len(pending) > request.workers):
@@ -398,12 +397,17 @@ def _cell(plan: HeaderPlan, name: str) -> Callable[[list[str | None]], str | Non
 
 
 def _screen(
-    pool: Executor | None, kind: str, plan: HeaderPlan, batch: _Batch, columnar: bool
+    pool: Executor | None,
+    request: ImportRequest,
+    plan: HeaderPlan,
+    batch: _Batch,
+    cipher: FieldCipher,
 ) -> Future[tuple[int, Any]] | tuple[int, Any]:
-    args = (kind, plan, batch.todo, batch.problems, batch.stored, columnar)
+    args = (request.kind, plan, batch.todo, batch.problems, batch.stored, request.columnar)
     if pool is None:
         return screen_batch(*args)
-    return pool.submit(screened_packed, screen_batch, *args)
+    # The field keys go with the batch: the worker indexes and encrypts its national ids.
+    return pool.submit(screened_packed, cipher, screen_batch, *args)
 
 
 def _prepare_lines(
@@ -418,13 +422,17 @@ def _prepare_lines(
 
 
 def _screen_chunk(
-    pool: Executor | None, kind: str, plan: HeaderPlan, batch: _Batch, columnar: bool
+    pool: Executor | None,
+    request: ImportRequest,
+    plan: HeaderPlan,
+    batch: _Batch,
+    cipher: FieldCipher,
 ) -> Future[tuple[int, Any]] | tuple[int, Any]:
     assert batch.lines is not None
-    args = (kind, plan, batch.lines, batch.skip, batch.stored, columnar)
+    args = (request.kind, plan, batch.lines, batch.skip, batch.stored, request.columnar)
     if pool is None:
         return screen_lines(*args)
-    return pool.submit(screened_packed, screen_lines, *args)
+    return pool.submit(screened_packed, cipher, screen_lines, *args)
 
 
 def _write(
@@ -438,10 +446,11 @@ def _write(
     found = batch.result.result() if isinstance(batch.result, Future) else batch.result
     assert found is not None
     unchanged, results = found
-    named: dict[int, list[Key]] = {}
+    prepared = None
     if isinstance(results, Packed):
         accounts = unpack(results)
-        named = dict(zip(map(id, accounts), results.keys, strict=True))
+        keys = dict(zip(map(id, accounts), results.keys, strict=True))
+        prepared = Prepared(keys, results.national)
         rejected, valid = results.rejected, [*accounts, *results.others]
     else:
         rejected = [r for r in results if isinstance(r, list)]
@@ -451,7 +460,7 @@ def _write(
     counts = BatchCounts(unchanged=unchanged, rejected=len(batch.early) + len(rejected))
     ctx.uow.bulk.keep_loading()
     if request.kind == "accounts":
-        counts.add(apply_accounts(ctx, valid, cipher, named))
+        counts.add(apply_accounts(ctx, valid, cipher, prepared))
     else:
         written, refused = apply_payments(ctx, _payments(valid))
         counts.add(written)
