@@ -34,14 +34,14 @@ AS_OF = date(2026, 11, 20)
 
 # Where the time goes, from measure.py and lookups.py (kept with the table on --write).
 NOTES = """\
-Where the time goes (2026-11-24 05:40; py-spy and per-process CPU seconds, `measure.py`): the
-importing process sets the pace, about 67 CPU s at 1M rows against 52 CPU s for the two
+Where the time goes (2026-11-24 06:05; py-spy and per-process CPU seconds, `measure.py`): the
+importing process sets the pace, 65-67 CPU s at 1M rows against 55-57 CPU s for the two
 validation workers together (at 02:30: 84-87 against 72-79); the wall is the importing
 process's CPU time plus a few seconds. In it, SQLite's `executemany` is about 29 %, debtor
 matching in Python 19 % (keys and the memo 9, resolving 5, the memo's additions 5), building the
 deferred indexes at the end 9 %, converting values for the driver 9 %, building the rows of
-contact points, debtors and accounts 11 %, commits 5 %. The 60 s target needs about 15 % less
-of it; the workers have room to take more of its work (their CPU is three quarters of it)."""
+contact points, debtors and accounts 11 %, commits 5 %. The two sides are close to even on two
+cores: the 60 s target needs both to lose about a tenth."""
 
 
 def generate(rows: int) -> tuple[Path, float]:
