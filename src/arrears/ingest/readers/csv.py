@@ -169,24 +169,35 @@ def chunk_rows(
     and ``row_problems`` give them."""
     rows: list[RawRow] = []
     problems: dict[int, str] = {}
+    # One search of the whole chunk: when no line holds an undecodable byte, none is
+    # searched again.
+    decoded = not undecodable("\n".join(chunk.lines))
     for number, line in enumerate(chunk.lines, chunk.first):
-        fitted = record_values(number, line_cells(line, delimiter), width, encoding, problems)
+        cells = line_cells(line, delimiter)
+        fitted = record_values(number, cells, width, encoding, problems, decoded=decoded)
         if fitted is not None:
             rows.append((number, fitted))
     return rows, problems
 
 
 def record_values(
-    number: int, cells: list[str], width: int, encoding: str, problems: dict[int, str]
+    number: int,
+    cells: list[str],
+    width: int,
+    encoding: str,
+    problems: dict[int, str],
+    *,
+    decoded: bool = False,
 ) -> list[str | None] | None:
     """A record's cells fitted to the header width (None: every cell is empty, the row
-    is skipped); a lossy fit or undecodable bytes are recorded in ``problems``."""
+    is skipped); a lossy fit or undecodable bytes are recorded in ``problems``
+    (``decoded``: the caller knows the cells hold no undecodable byte)."""
     # The csv module gives only strings: stripped, an empty one is None (cells._text).
     values = [cell.strip() or None for cell in cells]
     if not any(values):
         return None
     fitted = fit_cells(number, values, width, False, problems)
-    if undecodable("\x00".join(cells)):
+    if not decoded and undecodable("\x00".join(cells)):
         problems[number] = (
             f"row is not valid {encoding} text; set formats.encoding "
             "if the file uses another encoding"
