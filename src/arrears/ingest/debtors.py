@@ -101,14 +101,12 @@ class Draft:
     def keys(self) -> list[Key]:
         """The keys the memo knows this debtor by once it is written (contacts apart)."""
         row = self.row
-        if self._values is not None:
-            return debtor_keys(self._values)
-        if row.name_key or not row.birth_date:
+        if self._values is None and (row.name_key or not row.birth_date):
             # Its row's keys, in the order DebtorResolver._make_keys makes them: the
             # ref, the national id, the birth date, then contacts.
             start = 1 if row.debtor_ref else 0
             return self._row_keys[start : start + bool(row.national_id) + bool(row.birth_date)]
-        return match_keys(row.name_key, self._national_index, row.birth_date)
+        return debtor_keys(self.values)  # reconciled, or a birth key with a blank name
 
 
 @dataclass(frozen=True)
@@ -461,21 +459,9 @@ class DebtorMemo:
 def debtor_keys(values: dict[str, Any], contact_values: Iterable[str] = ()) -> list[Key]:
     """The keys a debtor with these column values and contact points is matched by
     through the memo (no ref: refs are always asked of the store), every part present."""
-    return match_keys(
-        values.get("name_key"),
-        values.get("national_id_index"),
-        values.get("birth_date"),
-        contact_values,
-    )
-
-
-def match_keys(
-    name_key: str | None,
-    national_index: str | None,
-    birth_date: date | None,
-    contact_values: Iterable[str] = (),
-) -> list[Key]:
-    """:func:`debtor_keys` of these values."""
+    name_key = values.get("name_key")
+    national_index = values.get("national_id_index")
+    birth_date = values.get("birth_date")
     keys: list[Key] = []
     if national_index:
         keys.append(national_key(national_index))
