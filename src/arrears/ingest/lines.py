@@ -17,7 +17,7 @@ from typing import Any
 
 from arrears.ingest.mapping import HeaderPlan, value_of
 from arrears.ingest.readers import LineChunk, chunk_rows
-from arrears.ingest.readers.csv import line_cells, record_values, undecodable
+from arrears.ingest.readers.csv import all_decoded, line_cells, record_values, undecodable
 from arrears.ingest.rows import Rejection, screen_batch
 from arrears.ingest.rows.batch import in_file_repeat
 
@@ -58,7 +58,7 @@ def scan_keys(
     key_of, invoice_of = _LineCell(plan, key_column, lines), _LineCell(plan, "invoice_no", lines)
     found = LineKeys()
     delimiter, cells = lines.delimiter, lines.width - 1
-    plain = "".join(lines.chunk.lines).isascii()  # then no line has undecodable bytes
+    plain = all_decoded(lines.chunk.lines)
     for number, line in enumerate(lines.chunk.lines, lines.chunk.first):
         suspect = not plain and not line.isascii() and undecodable(line)
         if suspect or line.count(delimiter) != cells:

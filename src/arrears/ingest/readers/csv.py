@@ -169,9 +169,7 @@ def chunk_rows(
     and ``row_problems`` give them."""
     rows: list[RawRow] = []
     problems: dict[int, str] = {}
-    # One search of the whole chunk: when no line holds an undecodable byte, none is
-    # searched again.
-    decoded = not undecodable("\n".join(chunk.lines))
+    decoded = all_decoded(chunk.lines)
     for number, line in enumerate(chunk.lines, chunk.first):
         cells = line_cells(line, delimiter)
         fitted = record_values(number, cells, width, encoding, problems, decoded=decoded)
@@ -212,6 +210,13 @@ _UNDECODED = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a ba
 def undecodable(text: str) -> bool:
     """Whether text read with ``surrogateescape`` held bytes invalid in its encoding."""
     return _UNDECODED.search(text) is not None
+
+
+def all_decoded(lines: list[str]) -> bool:
+    """Whether no line holds an undecodable byte: one test of the whole chunk, so that
+    no line need be searched on its own (an ASCII chunk is not even searched)."""
+    joined = "\n".join(lines)
+    return joined.isascii() or not undecodable(joined)
 
 
 def _sample_bytes() -> int:
