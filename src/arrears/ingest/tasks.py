@@ -404,10 +404,17 @@ def _screen(
     cipher: FieldCipher,
 ) -> Future[tuple[int, Any]] | tuple[int, Any]:
     args = (request.kind, plan, batch.todo, batch.problems, batch.stored, request.columnar)
+    return _screened(pool, cipher, screen_batch, *args)
+
+
+def _screened(
+    pool: Executor | None, cipher: FieldCipher, screen: Callable[..., tuple[int, Any]], *args: Any
+) -> Future[tuple[int, Any]] | tuple[int, Any]:
+    """``screen(*args)`` here without workers, else in one of them, packed. The field keys
+    go with the batch: the worker indexes and encrypts its national ids."""
     if pool is None:
-        return screen_batch(*args)
-    # The field keys go with the batch: the worker indexes and encrypts its national ids.
-    return pool.submit(screened_packed, cipher, screen_batch, *args)
+        return screen(*args)
+    return pool.submit(screened_packed, cipher, screen, *args)
 
 
 def _prepare_lines(
@@ -430,9 +437,7 @@ def _screen_chunk(
 ) -> Future[tuple[int, Any]] | tuple[int, Any]:
     assert batch.lines is not None
     args = (request.kind, plan, batch.lines, batch.skip, batch.stored, request.columnar)
-    if pool is None:
-        return screen_lines(*args)
-    return pool.submit(screened_packed, cipher, screen_lines, *args)
+    return _screened(pool, cipher, screen_lines, *args)
 
 
 def _write(
