@@ -57,6 +57,29 @@ def test_a_bulk_row_is_stored_as_the_orm_stores_it(uow_factory):
     assert bulk == orm  # the same text, JSON and instants in the database
 
 
+def test_values_shared_by_every_row_are_stored_as_the_orm_stores_them(uow_factory):
+    # On SQLite the shared values are literals in the statement: a quote, a NUL, a
+    # boolean, a missing value and JSON must come out as the bound values do.
+    shared = {"kind": "person", "name": "O'Brien -- x", "name_key": "obrien",
+              "has_conflicts": True, "national_id_last4": None, "birth_date": date(1990, 5, 17),
+              "time_zones": ["Europe/London"], "created_at": AT, "updated_at": AT}  # fmt: skip
+    with uow_factory() as uow:
+        client_id = _client(uow)
+        if uow.bulk.dialect == "sqlite":  # PostgreSQL refuses NUL in text
+            shared["name_key"] = "o\x00brien"
+        uow.session.execute(
+            insert(DebtorRecord), [{"debtor_ref": "D1", "client_id": client_id, **shared}]
+        )
+        uow.bulk.insert("debtors", ("debtor_ref",), [("D2",), ("D3",)],
+                        constants={"client_id": client_id, **shared})  # fmt: skip
+        uow.commit()
+    with uow_factory() as uow:
+        stored = uow.session.execute(text("SELECT * FROM debtors ORDER BY id")).mappings().all()
+    orm, *bulk = ({k: v for k, v in r.items() if k not in ("id", "debtor_ref")} for r in stored)
+    assert bulk == [orm, orm]
+    assert orm["name"] == "O'Brien -- x" and orm["has_conflicts"] in (True, 1)
+
+
 def test_ids_come_back_in_the_order_of_the_rows(uow_factory):
     with uow_factory() as uow:
         client_id = _client(uow)
