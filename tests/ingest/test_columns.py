@@ -205,9 +205,13 @@ def test_a_batch_of_plain_rows_is_decided_column_by_column(tmp_path: Path):
     with open_table(path) as reader:
         plan = plan_headers(reader.headers, None, "accounts")
         rows = next(reader.batches(100))
-        frame, present = columns._canonical_frame(plan, rows, columns.ACCOUNT_COLUMNS)
+        frame, present = columns._canonical_frame(
+            plan, columns.Cells.of_rows(rows).frame, columns.ACCOUNT_COLUMNS
+        )
         frame = frame.with_columns(
-            _hash=columns.pl.Series(columns._hashes(frame, present, plan.formats, plan, rows))
+            _hash=columns.pl.Series(
+                columns._hashes(frame, present, plan.formats, plan, dict(rows).__getitem__)
+            )
         )
         fast = columns._fast_rows(frame, present, plan.formats)
         assert len(fast) == 50

@@ -11,8 +11,11 @@ from sqlalchemy import Engine, text
 from tests.ingest.helpers import ACCOUNT_HEADERS, account, add_client, counts, do_import
 
 from arrears.ingest import readers
-from arrears.ingest.readers import CsvReader, chunk_rows, open_table
+from arrears.ingest.lines import Lines, cells_of, screen_lines
+from arrears.ingest.mapping import plan_headers
+from arrears.ingest.readers import CsvReader, LineChunk, chunk_rows, open_table
 from arrears.ingest.readers.csv import splittable
+from arrears.ingest.rows import screen_batch
 
 # Every kind of line the row reader treats specially, CRLF ends, no final line end.
 AWKWARD = (
@@ -152,3 +155,53 @@ def test_invoice_rows_of_one_account_across_chunks_are_not_repeats(
             text("SELECT account_ref, principal_minor FROM accounts ORDER BY id")
         ).all()
     assert [tuple(b) for b in balances] == [("C1", 150000), ("C2", 700)] * 2
+
+
+def _lines(raw: list[str], width: int, first: int = 2) -> Lines:
+    return Lines(LineChunk(first, raw), ";", width, "utf-8")
+
+
+# Cells the reader strips (spaces, CR of a CRLF, Unicode blanks) or reads as empty.
+PLAIN = ["A1; Jo ;10", "", "A2;\u3000李\u00a0;", " ; ; ", "A3;Kim;30\r", "A4;;\t40 "]
+
+
+def test_a_chunk_of_lines_is_split_into_the_cells_the_reader_gives():
+    lines = _lines(PLAIN, 3)
+    cells = cells_of(lines, skip={6})
+    assert cells is not None
+    rows, problems = chunk_rows(lines.chunk, ";", 3, "utf-8")
+    assert problems == {}
+    expected = [(number, values) for number, values in rows if number != 6]
+    got = cells.frame.select("_row", "c0", "c1", "c2").rows()
+    assert [(number, list(values)) for number, *values in got] == expected
+    assert [cells.row(number) for number, _ in expected] == [v for _, v in expected]
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "A9;Jo",  # a cell short: the reader records a problem
+        "A9;Jo;1;2",  # a cell too many
+        "A9;J\udcffo;1",  # an undecodable byte
+        "A9;\x1cJo;1",  # a separator Python strips and Polars keeps
+    ],
+)
+def test_a_chunk_the_reader_must_read_row_by_row_has_no_cells_frame(odd: str):
+    assert cells_of(_lines([*PLAIN, odd], 3), skip=set()) is None
+
+
+def test_a_chunk_screened_from_its_cells_frame_is_screened_as_its_rows(tmp_path: Path):
+    path = _file(tmp_path / "a.csv")
+    with open_table(path) as reader:
+        plan = plan_headers(reader.headers, None, "accounts")
+        chunks = reader.line_chunks(10)
+        assert chunks is not None
+        for chunk in chunks:
+            lines = Lines(chunk, reader.delimiter or "", len(reader.headers), "utf-8")
+            rows, problems = chunk_rows(chunk, lines.delimiter, lines.width, "utf-8")
+            skip = {rows[0][0]}
+            expected = screen_batch(
+                "accounts", plan, [r for r in rows if r[0] not in skip], problems, {}, True
+            )
+            assert (cells_of(lines, skip) is None) == bool(problems)
+            assert screen_lines("accounts", plan, lines, skip, {}, True) == expected

@@ -90,8 +90,9 @@ def test_plain_payments_are_decided_column_by_column(tmp_path: Path) -> None:
     plain = [pay(f"A{i}", f"{i}.{i % 100:02d}", method="bank_transfer") for i in range(1, 60)]
     plain += [pay("B1", kind="reversal", reverses="P-A1-1.01", reference="R-B1")]
     plan, rows = batch(tmp_path, plain)
-    frame, present = columns._canonical_frame(plan, rows, payment_columns.PAYMENT_COLUMNS)
-    hashes = columns._hashes(frame, present, plan.formats, plan, rows)
+    raw = columns.Cells.of_rows(rows).frame
+    frame, present = columns._canonical_frame(plan, raw, payment_columns.PAYMENT_COLUMNS)
+    hashes = columns._hashes(frame, present, plan.formats, plan, dict(rows).__getitem__)
     frame = frame.with_columns(_hash=columns.pl.Series(hashes))
     fast = payment_columns._fast_payments(frame, present, plan.formats)
     assert len(fast) == len(plain)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from arrears.ingest.mapping import HeaderPlan, project
 from arrears.ingest.readers import RawRow
 from arrears.ingest.rows.accounts import validate_account
-from arrears.ingest.rows.columns import screen_accounts
+from arrears.ingest.rows.columns import Cells, screen_accounts
 from arrears.ingest.rows.model import AccountRow, PaymentRow, Rejection, raw_row_hash
 from arrears.ingest.rows.payment_columns import screen_payments
 from arrears.ingest.rows.payments import validate_payment
@@ -42,7 +42,7 @@ def in_file_repeat(
 def screen_batch(
     kind: str,
     plan: HeaderPlan,
-    rows: list[RawRow],
+    rows: list[RawRow] | Cells,
     row_problems: dict[int, str],
     stored: dict[str, str | None],
     columnar: bool = True,
@@ -54,7 +54,8 @@ def screen_batch(
     unchanged here: several rows share its account, whose hash is none of theirs.
     With ``columnar`` an accounts batch is screened by :func:`.columns.screen_accounts`
     and a payments batch by :func:`.payment_columns.screen_payments` (the same
-    results, most rows decided column by column).
+    results, most rows decided column by column); the rows may then come as
+    :class:`.columns.Cells`.
     """
     validate = _validator(kind)
     if columnar and kind == "accounts":
@@ -63,6 +64,8 @@ def screen_batch(
     if columnar and kind == "payments":
         found, payments = screen_payments(plan, rows, row_problems, stored)
         return found, list(payments)
+    if isinstance(rows, Cells):
+        raise ValueError("cells in a frame are screened column by column only")
     key_column, formats = KEY_COLUMNS[kind], plan.formats
     unchanged = 0
     results: list[Result] = []

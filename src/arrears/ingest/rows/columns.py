@@ -90,9 +90,33 @@ class Kind:
     validate: Callable[..., Any]  # the row validator, for every other row
 
 
+@dataclass(frozen=True)
+class Cells:
+    """A batch's raw cells as a frame: ``_row`` (the row number) and ``c0``, ``c1``…
+    (the reader's cells, stripped, an empty one null), with each row's cells as a
+    list on demand (only rows the column checks cannot decide are read so)."""
+
+    frame: pl.DataFrame
+    row: Callable[[int], list[str | None]]
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[RawRow]) -> Cells:
+        """The cells of rows a reader gave as lists."""
+        values = [cells for _, cells in rows]
+        width = len(values[0])
+        if any(len(cells) != width for cells in values):
+            raise ValueError("the rows of a batch have different numbers of cells")
+        # Polars reads the rows into columns itself (half the CPU of transposing in Python).
+        schema = [(f"c{i}", pl.String) for i in range(width)]
+        frame = pl.DataFrame(values, schema=schema, orient="row").with_columns(
+            pl.Series("_row", [number for number, _ in rows], dtype=pl.Int64)
+        )
+        return cls(frame, dict(rows).__getitem__)
+
+
 def screen_accounts(
     plan: HeaderPlan,
-    rows: Sequence[RawRow],
+    rows: Sequence[RawRow] | Cells,
     row_problems: dict[int, str],
     stored: dict[str, str | None],
 ) -> tuple[int, list[Result]]:
@@ -104,16 +128,18 @@ def screen_accounts(
 def screen(
     kind: Kind,
     plan: HeaderPlan,
-    rows: Sequence[RawRow],
+    rows: Sequence[RawRow] | Cells,
     row_problems: dict[int, str],
     stored: dict[str, str | None],
 ) -> tuple[int, list[Any]]:
-    """The rows of one import kind screened column by column (see the module docstring)."""
-    if not rows:
+    """The rows of one import kind screened column by column (see the module docstring);
+    the rows as the reader gave them, or already as :class:`Cells`."""
+    cells = rows if isinstance(rows, Cells) else Cells.of_rows(rows) if rows else None
+    if cells is None or not cells.frame.height:
         return 0, []
     formats = plan.formats
-    frame, present = _canonical_frame(plan, rows, kind.columns)
-    hashes = _hashes(frame, present, formats, plan, rows)
+    frame, present = _canonical_frame(plan, cells.frame, kind.columns)
+    hashes = _hashes(frame, present, formats, plan, cells.row)
     frame = frame.with_columns(pl.Series("_hash", hashes, dtype=pl.String))
     key = pl.col(kind.key)
     same = pl.col("_hash") == key.replace_strict(
@@ -132,7 +158,6 @@ def screen(
     todo = frame.filter(~pl.col("_unchanged"))
     fast = kind.fast(todo, present, formats) if todo.height else {}
     results: list[Any] = []
-    by_number = dict(rows)
     for number, digest in zip(todo["_row"].to_list(), todo["_hash"].to_list(), strict=True):
         found = fast.get(number)
         if found is not None and number not in row_problems:
@@ -142,25 +167,19 @@ def screen(
         if problem is not None:
             results.append([Rejection(number, "(row)", None, problem)])
         else:
-            canonical = project(plan, by_number[number])
+            canonical = project(plan, cells.row(number))
             results.append(kind.validate(number, canonical, formats, digest))
     return unchanged, results
 
 
 def _canonical_frame(
-    plan: HeaderPlan, rows: Sequence[RawRow], every: tuple[str, ...]
+    plan: HeaderPlan, raw: pl.DataFrame, every: tuple[str, ...]
 ) -> tuple[pl.DataFrame, list[str]]:
     """Every canonical column (null when the file has none) and the names the file
     gives (by a header or a constant), as :func:`.mapping.project` reads them."""
-    values = [cells for _, cells in rows]
-    width = len(values[0])
-    if any(len(cells) != width for cells in values):
-        raise ValueError("the rows of a batch have different numbers of cells")
-    # Polars reads the rows into columns itself (half the CPU of transposing in Python).
-    raw = pl.DataFrame(values, schema=[(f"c{i}", pl.String) for i in range(width)], orient="row")
     present = [*plan.columns, *(c for c in plan.constants if c not in plan.columns)]
     frame = raw.select(
-        pl.Series("_row", [number for number, _ in rows], dtype=pl.Int64),
+        pl.col("_row"),
         *(pl.col(f"c{index}").alias(name) for name, index in plan.columns.items()),
     )
     filled = [
@@ -176,7 +195,7 @@ def _hashes(
     present: list[str],
     formats: Formats,
     plan: HeaderPlan,
-    rows: Sequence[RawRow],
+    row: Callable[[int], list[str | None]],
 ) -> list[str]:
     """:func:`.model.raw_row_hash` of every row."""
     names = sorted(present)
@@ -198,9 +217,9 @@ def _hashes(
     )["p"].to_list()
     blake2b = hashlib.blake2b
     out = []
-    for (_, values), payload in zip(rows, payloads, strict=True):
+    for number, payload in zip(frame["_row"].to_list(), payloads, strict=True):
         if payload is None:
-            out.append(raw_row_hash(project(plan, values), formats))
+            out.append(raw_row_hash(project(plan, row(number)), formats))
         else:
             out.append(blake2b(payload.encode("utf-8"), digest_size=16).hexdigest())
     return out

@@ -27,6 +27,7 @@ from arrears.ingest.mapping import PAYMENT_COLUMNS, Formats, HeaderPlan
 from arrears.ingest.normalize import normalize_currency
 from arrears.ingest.readers import RawRow
 from arrears.ingest.rows.columns import (
+    Cells,
     Kind,
     gather,
     per_value,
@@ -45,7 +46,7 @@ _USED = (*_REQUIRED, "method", "kind", "reverses")
 
 def screen_payments(
     plan: HeaderPlan,
-    rows: Sequence[RawRow],
+    rows: Sequence[RawRow] | Cells,
     row_problems: dict[int, str],
     stored: dict[str, str | None],
 ) -> tuple[int, list[PaymentRow | list[Rejection]]]:
