@@ -280,8 +280,8 @@ class _Plan:
         self.names = [*(["id"] if with_ids else []), *names, *fixed]
         # Shared values: converted once, appended to every row.
         self.tail = tuple(
-            _converter(table.columns[n], dialect)(v) if _has_processor(table.columns[n], dialect)
-            else v
+            _converter(table.columns[n], dialect)([v])[0]
+            if _has_processor(table.columns[n], dialect) else v
             for n, v in fixed.items()
         )  # fmt: skip
         self.bound_tail = self.tail  # the shared values bound to each row (see insert_sql)
@@ -310,8 +310,8 @@ class _Plan:
 
     def convert(self, rows: Sequence[Row], start: int, ids: list[int] | None) -> list[Row]:
         """The :data:`CHUNK` rows from ``start`` as the driver takes them: their ids
-        first (when reserved), converted column by column (one ``map`` per converted
-        column instead of a Python loop per value), the shared values appended."""
+        first (when reserved), converted column by column (see :func:`_converter`), the
+        shared values appended."""
         part = rows[start : start + CHUNK]
         tail, converters = self.bound_tail, self.converters
         lead = [] if ids is None else [ids[start : start + CHUNK]]
@@ -319,7 +319,7 @@ class _Plan:
             return list(part) if not tail else [(*row, *tail) for row in part]
         columns: list[Sequence[Any]] = list(zip(*part, strict=True))
         for index, convert in converters:
-            columns[index] = list(map(convert, columns[index]))
+            columns[index] = convert(columns[index])
         shared = [repeat(value, len(part)) for value in tail]
         return list(zip(*lead, *columns, *shared, strict=True))
 
@@ -355,38 +355,46 @@ def _has_processor(column: Column[Any], dialect: Any) -> bool:
     return column.type._cached_bind_processor(dialect) is not None
 
 
-def _converter(column: Column[Any], dialect: Any) -> Callable[[Any], Any]:
-    """The column's bind processor; dates and JSON of immutable values memoised per value."""
+def _converter(column: Column[Any], dialect: Any) -> Callable[[Sequence[Any]], list[Any]]:
+    """The column's bind processor, applied to a column of values; dates and JSON once
+    per distinct value."""
     process = column.type._cached_bind_processor(dialect)
     assert process is not None
     if isinstance(column.type, Date):
-        return _per_value(process)
-    if not isinstance(column.type, JSON):
-        return process
-    once = _per_value(process)
-
-    def json_value(value: Any) -> Any:
-        if not isinstance(value, tuple | str | int | None):
-            return process(value)  # a list or dict: mutable, not a key
-        return once(value)
-
-    return json_value
+        return _per_distinct(process, lambda distinct: True)
+    if isinstance(column.type, JSON):
+        return _per_distinct(process, _plain_json)
+    return lambda values: list(map(process, values))
 
 
-_UNSEEN = object()
+def _per_distinct(
+    process: Callable[[Any], Any], memoisable: Callable[[set[Any]], bool]
+) -> Callable[[Sequence[Any]], list[Any]]:
+    """``process`` of each value of a column, run once per distinct value when the
+    distinct values are ``memoisable`` (dates: a batch's rows share a few thousand due
+    and payment dates, and SQLite's processor formats each one anew; JSON: most rows
+    carry one of a few tuples of zones). The converted values are then looked up by a
+    ``map`` at C speed instead of a Python call per value."""
 
-
-def _per_value(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """``process`` run once per distinct value (dates: a batch's rows share a few
-    thousand due and payment dates, and SQLite's processor formats each one anew;
-    JSON: most rows carry one of a few tuples)."""
-    memo: dict[Any, Any] = {}
-    found = memo.get
-
-    def convert(value: Any) -> Any:
-        converted = found(value, _UNSEEN)
-        if converted is _UNSEEN:
-            converted = memo[value] = process(value)
-        return converted
+    def convert(values: Sequence[Any]) -> list[Any]:
+        try:
+            distinct = set(values)
+        except TypeError:  # a list or a dict: mutable, not a key
+            return list(map(process, values))
+        if not memoisable(distinct):
+            return list(map(process, values))
+        table = {value: process(value) for value in distinct}
+        return list(map(table.__getitem__, values))
 
     return convert
+
+
+def _plain_json(distinct: set[Any]) -> bool:
+    """JSON values that equal only themselves: text, tuples of text, null (1 == True,
+    yet they are not the same JSON)."""
+    return all(
+        value is None
+        or type(value) is str
+        or (type(value) is tuple and all(type(part) is str for part in value))
+        for value in distinct
+    )
