@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 from tests.ingest.helpers import ACCOUNT_HEADERS, account, add_client, counts, do_import
 
 from arrears.ingest import readers
-from arrears.ingest.lines import Lines, cells_of, screen_lines
+from arrears.ingest.lines import Lines, cells_of, scan_keys, screen_lines
 from arrears.ingest.mapping import plan_headers
 from arrears.ingest.readers import CsvReader, LineChunk, chunk_rows, open_table
 from arrears.ingest.readers.csv import splittable
@@ -205,3 +205,44 @@ def test_a_chunk_screened_from_its_cells_frame_is_screened_as_its_rows(tmp_path:
             )
             assert (cells_of(lines, skip) is None) == bool(problems)
             assert screen_lines("accounts", plan, lines, skip, {}, True) == expected
+
+
+@pytest.mark.parametrize("kind", ["accounts", "payments"])
+def test_the_keys_of_a_chunk_the_reader_vouches_for_are_those_of_a_chunk_searched(
+    tmp_path: Path, kind: str
+):
+    headers = [*ACCOUNT_HEADERS, "invoice_no"]
+    rows = [[*account(f"A{n % 7}", principal="1.00"), f"I{n}" if n % 3 else ""]
+            for n in range(30)]  # fmt: skip
+    rows[4][0] = " "  # a row without a key
+    text = "\n".join([",".join(headers), *(",".join(r) for r in rows), " , ", ""]) + "\n"
+    path = tmp_path / "k.csv"
+    path.write_text(text, encoding="utf-8")
+
+    def scan(vouched: bool) -> list[object]:
+        seen: dict[str, int] = {}
+        found = []
+        with open_table(path) as reader:
+            plan = plan_headers(reader.headers, None, "accounts")
+            chunks = reader.line_chunks(8)
+            assert chunks is not None
+            for chunk in chunks:
+                assert chunk.decoded
+                lines = Lines(chunk._replace(decoded=vouched), ",", len(headers), "utf-8")
+                found.append(scan_keys(kind, lines, plan, "account_ref", seen))
+        return [found, seen]
+
+    assert scan(vouched=True) == scan(vouched=False)
+
+
+def test_a_chunk_with_an_undecodable_byte_is_not_vouched_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    content = b"a,b\n1,x\n2,\xff\n3,y\n"
+    monkeypatch.setattr(readers, "SAMPLE_BYTES", content.index(b"2,"))  # detected as UTF-8
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with open_table(path) as reader:
+        chunks = reader.line_chunks(100)
+        assert chunks is not None
+        assert [chunk.decoded for chunk in chunks] == [False]

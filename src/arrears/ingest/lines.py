@@ -14,7 +14,6 @@ frame of cells (:func:`cells_of`); any other chunk it splits line by line.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,7 +63,7 @@ def scan_keys(
     key_of, invoice_of = _LineCell(plan, key_column, lines), _LineCell(plan, "invoice_no", lines)
     found = LineKeys()
     delimiter, cells = lines.delimiter, lines.width - 1
-    plain = all_decoded(lines.chunk.lines)
+    plain = lines.chunk.decoded or all_decoded(lines.chunk.lines)
     for number, line in enumerate(lines.chunk.lines, lines.chunk.first):
         suspect = not plain and not line.isascii() and undecodable(line)
         if suspect or line.count(delimiter) != cells:
@@ -134,39 +133,49 @@ def screen_lines(
 
 # Characters Python's str.strip() removes and Polars' strip_chars() keeps (the file,
 # group, record and unit separators): a chunk with one is split the reader's way.
-_STRIP_APART = re.compile("[\x1c-\x1f]")
+_STRIP_APART = "\x1c\x1d\x1e\x1f"
 
 
 def cells_of(lines: Lines, skip: set[int]) -> Cells | None:
     """The chunk's rows (less ``skip`` and the empty ones) split into cells by Polars,
     as :func:`.readers.chunk_rows` splits them; None when the chunk needs the reader's
-    rules row by row: a line of another width, an undecodable byte, a character that
-    strips differently.
+    rules row by row (see :func:`split_cells`).
 
     Splitting in Python and building the frame from the lists took about a sixth of a
     validation worker's time.
     """
-    chunk, delimiter, width = lines.chunk, lines.delimiter, lines.width
-    if not all_decoded(chunk.lines) or _STRIP_APART.search("".join(chunk.lines)):
+    frame = split_cells(lines)
+    if frame is None:
         return None
-    text = pl.Series("line", chunk.lines, dtype=pl.String)
-    other_width = text.str.count_matches(delimiter, literal=True) != width - 1
-    blank = text.str.replace_all(delimiter, "", literal=True).str.strip_chars() == ""
-    if (other_width & ~blank).any():  # a blank line of any width is an empty row
-        return None
-    names = [f"c{i}" for i in range(width)]
-    split = text.str.split_exact(delimiter, width - 1).struct.rename_fields(names)
-    stripped = [_cell(pl.col(name)) for name in names]
-    frame = (
-        pl.DataFrame({"split": split})
-        .unnest("split")
-        .with_columns(*stripped)
-        .with_columns(pl.int_range(chunk.first, chunk.first + len(chunk.lines)).alias("_row"))
-        .filter(pl.any_horizontal(pl.col(names).is_not_null()))
-    )
     if skip:
         frame = frame.filter(~pl.col("_row").is_in(list(skip)))
     return Cells(frame, lines.values)
+
+
+def split_cells(lines: Lines) -> pl.DataFrame | None:
+    """``_row`` and the cells ``c0``, ``c1``… of the chunk's non-empty rows, stripped,
+    an empty one null, as the reader gives them; None when a line is not of the
+    header's width (a blank line of any width is an empty row), holds an undecodable
+    byte or a character that strips differently."""
+    chunk, delimiter, width = lines.chunk, lines.delimiter, lines.width
+    if not (chunk.decoded or all_decoded(chunk.lines)):
+        return None
+    joined = "".join(chunk.lines)
+    if any(character in joined for character in _STRIP_APART):
+        return None
+    text = pl.Series("line", chunk.lines, dtype=pl.String)
+    other_width = text.str.count_matches(delimiter, literal=True) != width - 1
+    if other_width.any():
+        blank = text.str.replace_all(delimiter, "", literal=True).str.strip_chars() == ""
+        if (other_width & ~blank).any():
+            return None
+    names = [f"c{i}" for i in range(width)]
+    fields = text.str.split_exact(delimiter, width - 1).struct
+    numbers = pl.int_range(chunk.first, chunk.first + len(chunk.lines), eager=True)
+    frame = pl.DataFrame(
+        [numbers.alias("_row"), *(fields.field(f"field_{i}").alias(n) for i, n in enumerate(names))]
+    ).with_columns(_cell(pl.col(name)) for name in names)
+    return frame.filter(pl.any_horizontal(pl.col(names).is_not_null()))
 
 
 def _cell(text: pl.Expr) -> pl.Expr:

@@ -25,6 +25,9 @@ class LineChunk(NamedTuple):
 
     first: int  # the row number of lines[0]
     lines: list[str]  # without their line ends
+    # True: the reader decoded every line without an undecodable byte (False: unknown,
+    # see readers.csv.all_decoded).
+    decoded: bool = False
 
 
 class TableReader(Protocol):

@@ -103,6 +103,8 @@ class CsvReader(_BaseReader):
         encoding = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
         pending: list[str] = []
         first = 2  # the header, one line, is row 1
+        # Lines of pending up to this index may hold undecodable bytes.
+        suspect = 0
         with self.path.open("rb") as handle:
             handle.readline()
             tail = b""
@@ -111,19 +113,32 @@ class CsvReader(_BaseReader):
                 cut = block.rfind(b"\n") + 1
                 tail = block[cut:]
                 if cut:
-                    text = block[: cut - 1].decode(encoding, "surrogateescape")
+                    text, clean = _decoded(block[: cut - 1], encoding)
                     pending.extend(text.split("\n"))
+                    suspect = suspect if clean else len(pending)
                 while len(pending) >= size:
-                    yield LineChunk(first, pending[:size])
+                    yield LineChunk(first, pending[:size], decoded=suspect <= 0)
                     first += size
                     del pending[:size]
+                    suspect -= size
             if tail:
-                pending.append(tail.decode(encoding, "surrogateescape"))
+                text, clean = _decoded(tail, encoding)
+                pending.append(text)
+                suspect = suspect if clean else len(pending)
         if pending:
-            yield LineChunk(first, pending)
+            yield LineChunk(first, pending, decoded=suspect <= 0)
 
     def close(self) -> None:
         self._file.close()
+
+
+def _decoded(data: bytes, encoding: str) -> tuple[str, bool]:
+    """The text of whole lines, undecodable bytes kept as surrogates, and whether there
+    were none (a strict decoding first: the common case pays nothing more)."""
+    try:
+        return data.decode(encoding), True
+    except UnicodeDecodeError:
+        return data.decode(encoding, "surrogateescape"), False
 
 
 # Bytes read at a time when the file is cut into chunks of lines.
@@ -169,7 +184,7 @@ def chunk_rows(
     and ``row_problems`` give them."""
     rows: list[RawRow] = []
     problems: dict[int, str] = {}
-    decoded = all_decoded(chunk.lines)
+    decoded = chunk.decoded or all_decoded(chunk.lines)
     for number, line in enumerate(chunk.lines, chunk.first):
         cells = line_cells(line, delimiter)
         fitted = record_values(number, cells, width, encoding, problems, decoded=decoded)
