@@ -150,6 +150,37 @@ def debtor_row(row: AccountRow, national_index: str | None) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
+def draft_columns(drafts: list[Draft]) -> dict[str, list[Any]]:
+    """The debtor columns of drafts, column by column: each draft's :meth:`Draft.columns`
+    (the insert then makes no tuple per debtor)."""
+    rows = [draft.row for draft in drafts]
+    data = {name: _column(rows, field) for name, field in _DRAFT_FIELDS.items()}
+    data["national_id_index"] = [draft._national_index for draft in drafts]
+    data["national_id_last4"] = [n[-4:] if n else None for n in data.pop("national_id")]
+    data["time_zones"] = list(map(tuple, data["time_zones"]))
+    data["source"] = list(map(_source, data["source"]))
+    for i, draft in enumerate(drafts):
+        if draft._values is not None:  # reconciled with another row of the batch
+            for name in DEBTOR_COLUMNS:
+                data[name][i] = draft._values[name]
+    return {name: data[name] for name in DEBTOR_COLUMNS}
+
+
+# The row fields the debtor columns are made of (see debtor_row).
+_DRAFT_FIELDS = {
+    "debtor_ref": "debtor_ref", "kind": "debtor_kind", "name": "name", "name_key": "name_key",
+    "national_id": "national_id", "birth_date": "birth_date", "language": "language",
+    "jurisdiction": "jurisdiction", "address": "address", "city": "city", "region": "region",
+    "postal_code": "postal_code", "country": "country", "time_zones": "time_zones",
+    "source": "source",
+}  # fmt: skip
+
+
+def _column(rows: list[AccountRow], field: str) -> list[Any]:
+    """One field of every row (a ``map`` at C speed)."""
+    return list(map(itemgetter(AccountRow._fields.index(field)), rows))
+
+
 def debtor_values(row: AccountRow, blind_index: Callable[[str], str]) -> dict[str, Any]:
     """The debtor columns a row carries, by name (see :func:`debtor_row`)."""
     national_index = blind_index(row.national_id) if row.national_id else None

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from arrears.ingest.debtors import (
-    DEBTOR_COLUMNS,
     SOURCE_CONFIDENCE,
     DebtorMemo,
     DebtorResolver,
@@ -28,6 +28,7 @@ from arrears.ingest.debtors import (
     Prepared,
     debtor_keys,
     display,
+    draft_columns,
     source_of,
 )
 from arrears.ingest.match_keys import contact_key
@@ -170,17 +171,13 @@ def _debtor_id(debtor: Draft | int) -> int:
 
 def _write_debtors(ctx: Context, resolver: DebtorResolver) -> None:
     result = resolver.result
-    rows = []
-    for draft in result.drafts:
-        enc = resolver.encrypt(draft.national_id) if draft.national_id else None
-        rows.append((*draft.columns(), enc, draft.has_conflicts))
-    ids = ctx.uow.bulk.insert(
-        "debtors",
-        (*DEBTOR_COLUMNS, "national_id_enc", "has_conflicts"),
-        rows,
-        constants=_created(ctx),
-        with_ids=True,
-    )
+    drafts = result.drafts
+    data = draft_columns(drafts)
+    data["national_id_enc"] = [
+        resolver.encrypt(d.national_id) if d.national_id else None for d in drafts
+    ]
+    data["has_conflicts"] = [d.has_conflicts for d in drafts]
+    ids = ctx.uow.bulk.insert_columns("debtors", data, constants=_created(ctx), with_ids=True)
     for draft, new_id in zip(result.drafts, ids, strict=True):
         draft.id = new_id
         if ctx.memo is not None:
@@ -239,35 +236,41 @@ def _shown(name: str, value: Any, values: dict[str, Any]) -> Any:
     return value
 
 
-_ACCOUNT_COLUMNS = (
-    "account_ref", "debtor_id", "product", "currency", "opened_on", "charged_off_on",
-    "last_payment_on", "last_payment_minor", "jurisdiction", "source", "row_hash",
-    "original_minor", "principal_minor", "interest_minor", "fees_minor", "costs_minor",
-    "due_on",
-)  # fmt: skip
+# New accounts' columns taken from their rows as they are (see _account_columns).
+_ACCOUNT_FIELDS = {
+    "account_ref": "account_ref", "product": "product", "currency": "currency",
+    "opened_on": "opened_on", "charged_off_on": "charged_off_on",
+    "last_payment_on": "last_payment_on", "last_payment_minor": "last_payment_amount",
+    "jurisdiction": "jurisdiction", "row_hash": "row_hash", "original_minor": "original_amount",
+    "principal_minor": "principal", "interest_minor": "interest", "fees_minor": "fees",
+    "costs_minor": "costs", "due_on": "due_on",
+}  # fmt: skip
+# An invoice row's account balances are its invoices' (rolled up after they are written).
+_INVOICE_ACCOUNT = {"original_minor": None, "principal_minor": 0, "interest_minor": 0,
+                    "fees_minor": 0, "costs_minor": 0}  # fmt: skip
 
 
-def _account_tuple(row: AccountRow, debtor_id: int) -> tuple[Any, ...]:
-    """The columns of a new account, in the order of ``_ACCOUNT_COLUMNS``.
-
-    An invoice row's balances are its invoices' (rolled up after they are written).
-    """
-    common = (row.account_ref, debtor_id, row.product, row.currency, row.opened_on,
-              row.charged_off_on, row.last_payment_on, row.last_payment_amount,
-              row.jurisdiction, source_of(row), row.row_hash)  # fmt: skip
-    if row.invoice_no is not None:
-        return (*common, None, 0, 0, 0, 0, row.due_on)
-    return (*common, row.original_amount, row.principal, row.interest, row.fees, row.costs,
-            row.due_on)  # fmt: skip
+def _account_columns(rows: list[AccountRow], debtor_ids: list[int]) -> dict[str, list[Any]]:
+    """The columns of the new accounts of these rows, column by column."""
+    data = {name: list(map(attrgetter(field), rows)) for name, field in _ACCOUNT_FIELDS.items()}
+    data["debtor_id"] = debtor_ids
+    data["source"] = list(map(source_of, rows))
+    for i, row in enumerate(rows):
+        if row.invoice_no is not None:
+            for name, value in _INVOICE_ACCOUNT.items():
+                data[name][i] = value
+    return data
 
 
 def _insert_accounts(
     ctx: Context, firsts: dict[str, AccountRow], debtor_of: dict[str, Draft | int]
 ) -> dict[str, int]:
-    rows = [_account_tuple(row, _debtor_id(debtor_of[ref])) for ref, row in firsts.items()]
+    rows = list(firsts.values())
+    debtor_ids = [_debtor_id(debtor_of[ref]) for ref in firsts]
     constants = {**_created(ctx), "credit_minor": 0, "status": "active", "holds": []}
-    ids = ctx.uow.bulk.insert("accounts", _ACCOUNT_COLUMNS, rows, constants=constants,
-                              with_ids=True)  # fmt: skip
+    ids = ctx.uow.bulk.insert_columns(
+        "accounts", _account_columns(rows, debtor_ids), constants=constants, with_ids=True
+    )
     if ids:
         ctx.uow.audit.append(
             AuditEvent(
@@ -276,9 +279,10 @@ def _insert_accounts(
                 action="accounts.created",
                 entity="import",
                 entity_id=str(ctx.import_id),
-                after={"count": len(ids), "first_ref": rows[0][0], "last_ref": rows[-1][0]},
+                after={"count": len(ids), "first_ref": rows[0].account_ref,
+                       "last_ref": rows[-1].account_ref},
             )
-        )
+        )  # fmt: skip
     return dict(zip(firsts, ids, strict=True))
 
 

@@ -29,7 +29,7 @@ a random place of each index for every row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import repeat
 from typing import Any
@@ -71,15 +71,52 @@ class BulkWriter(Repository):
         with_ids: bool = False,
     ) -> list[int]:
         """Insert the rows; with ``with_ids`` the new ids, in the order of the rows."""
-        if not rows:
+
+        def chunk(plan: _Plan, start: int, ids: list[int] | None) -> list[Row]:
+            return plan.convert(rows, start, ids)
+
+        return self._insert(table, list(columns), len(rows), chunk, constants, with_ids)
+
+    def insert_columns(
+        self,
+        table: str,
+        data: Mapping[str, Sequence[Any]],
+        *,
+        constants: Mapping[str, Any] | None = None,
+        with_ids: bool = False,
+    ) -> list[int]:
+        """:meth:`insert` of rows given as columns (name -> the rows' values, every
+        column as long): the caller makes no tuple per row, and they are not taken
+        apart again into columns to be converted."""
+        values = list(data.values())
+        count = len(values[0]) if values else 0
+        if any(len(column) != count for column in values):
+            raise ValueError(f"the columns of {table} have different lengths")
+
+        def chunk(plan: _Plan, start: int, ids: list[int] | None) -> list[Row]:
+            return plan.join([column[start : start + CHUNK] for column in values], start, ids)
+
+        return self._insert(table, list(data), count, chunk, constants, with_ids)
+
+    def _insert(
+        self,
+        table: str,
+        names: list[str],
+        count: int,
+        chunk: Callable[[_Plan, int, list[int] | None], list[Row]],
+        constants: Mapping[str, Any] | None,
+        with_ids: bool,
+    ) -> list[int]:
+        if not count:
             return []
         target = _table(table)
-        ids = reserve_ids(self.session, target, len(rows)) if with_ids else None
-        plan = _Plan(self, target, list(columns), constants or {}, with_ids=with_ids)
+        ids = reserve_ids(self.session, target, count) if with_ids else None
+        plan = _Plan(self, target, names, constants or {}, with_ids=with_ids)
+        chunks = (chunk(plan, start, ids) for start in range(0, count, CHUNK))
         if self.dialect == "postgresql":
-            self._copy(plan, rows, ids)
+            self._copy(plan, chunks)
         else:
-            self._executemany(plan.insert_sql(self.dialect), plan, rows, ids)
+            self._executemany(plan.insert_sql(self.dialect), chunks)
         return ids or []
 
     def upsert(
@@ -103,7 +140,7 @@ class BulkWriter(Repository):
         else:
             action = "DO NOTHING"
         sql = f"{plan.insert_sql(self.dialect)} ON CONFLICT ({', '.join(keys)}) {action}"
-        self._executemany(sql, plan, rows)
+        self._executemany(sql, (plan.convert(rows, s, None) for s in range(0, len(rows), CHUNK)))
 
     @contextmanager
     def loading(self) -> Iterator[None]:
@@ -191,21 +228,19 @@ class BulkWriter(Repository):
             for name in tables
         )
 
-    def _executemany(
-        self, sql: str, plan: _Plan, rows: Sequence[Row], ids: list[int] | None = None
-    ) -> None:
+    def _executemany(self, sql: str, chunks: Iterable[list[Row]]) -> None:
         cursor = self._driver().cursor()
         try:
-            for start in range(0, len(rows), CHUNK):
-                cursor.executemany(sql, plan.convert(rows, start, ids))
+            for rows in chunks:
+                cursor.executemany(sql, rows)
         finally:
             cursor.close()
 
-    def _copy(self, plan: _Plan, rows: Sequence[Row], ids: list[int] | None) -> None:
+    def _copy(self, plan: _Plan, chunks: Iterable[list[Row]]) -> None:
         sql = f"COPY {plan.table.name} ({', '.join(plan.names)}) FROM STDIN"
         with self._driver().cursor() as cursor, cursor.copy(sql) as copy:
-            for start in range(0, len(rows), CHUNK):
-                for row in plan.convert(rows, start, ids):
+            for rows in chunks:
+                for row in rows:
                     copy.write_row(row)
 
     def _driver(self) -> Any:
@@ -309,18 +344,23 @@ class _Plan:
         )
 
     def convert(self, rows: Sequence[Row], start: int, ids: list[int] | None) -> list[Row]:
-        """The :data:`CHUNK` rows from ``start`` as the driver takes them: their ids
-        first (when reserved), converted column by column (see :func:`_converter`), the
-        shared values appended."""
+        """The :data:`CHUNK` rows from ``start`` as the driver takes them (see
+        :meth:`join`)."""
         part = rows[start : start + CHUNK]
-        tail, converters = self.bound_tail, self.converters
-        lead = [] if ids is None else [ids[start : start + CHUNK]]
-        if not converters and not lead:
+        if not self.converters and ids is None:
+            tail = self.bound_tail
             return list(part) if not tail else [(*row, *tail) for row in part]
-        columns: list[Sequence[Any]] = list(zip(*part, strict=True))
-        for index, convert in converters:
+        return self.join(list(zip(*part, strict=True)), start, ids)
+
+    def join(self, columns: list[Sequence[Any]], start: int, ids: list[int] | None) -> list[Row]:
+        """Rows from a chunk of columns: their ids first (when reserved; the chunk's
+        from ``start``), converted column by column (see :func:`_converter`), the shared
+        values bound appended."""
+        count = len(columns[0]) if columns else 0
+        lead = [] if ids is None else [ids[start : start + count]]
+        for index, convert in self.converters:
             columns[index] = convert(columns[index])
-        shared = [repeat(value, len(part)) for value in tail]
+        shared = [repeat(value, count) for value in self.bound_tail]
         return list(zip(*lead, *columns, *shared, strict=True))
 
 
