@@ -249,25 +249,19 @@ class BulkWriter(Repository):
 
 
 def deferrable_indexes() -> list[Index]:
-    """The secondary (not unique) indexes of :data:`LOADED_TABLES`, as the records define
-    them, but those led by a reference to a loaded table (accounts by debtor).
+    """The secondary (not unique) indexes of :data:`LOADED_TABLES`, as the records
+    define them.
 
-    Those stay: the database checks a reference through them whenever the row
-    referred to changes, and reserving the ids of each batch touches the newest
-    debtor (:func:`.repositories.base.reserve_ids`). Without the index each batch
-    would scan every account loaded so far.
+    Accounts by debtor among them: the database would check the references to a
+    debtor through it when the debtor's key changed, which an import never does
+    (reserving ids touches no row, see :func:`.repositories.base.reserve_ids`).
     """
     return [
         index
         for name in LOADED_TABLES
         for index in sorted(_table(name).indexes, key=lambda index: str(index.name))
-        if not index.unique and not _refers_to_loaded(index)
+        if not index.unique
     ]
-
-
-def _refers_to_loaded(index: Index) -> bool:
-    first = next(iter(index.columns))
-    return any(key.column.table.name in LOADED_TABLES for key in first.foreign_keys)
 
 
 def build_missing_indexes(connection: Connection) -> list[str]:

@@ -48,8 +48,11 @@ def reserve_ids(session: Session, table: Any, count: int) -> list[int]:
     Giving ids up front lets a batch be written with one ``executemany`` (an INSERT
     with RETURNING in parameter order falls back to one statement a row on SQLite).
     PostgreSQL hands out ids from the table's sequence, safe under concurrency.
-    SQLite has one writer at a time: touching the newest row first takes the write
-    lock, so nobody can take the same ids between reading the maximum and inserting.
+    SQLite has one writer at a time: an UPDATE first takes the write lock, so nobody
+    can take the same ids between reading the maximum and inserting. It matches no
+    row: a row whose key is set, even to itself, has every reference to it checked,
+    which without an index on the referring column is a scan (a first load defers
+    those indexes).
     """
     if count == 0:
         return []
@@ -59,7 +62,7 @@ def reserve_ids(session: Session, table: Any, count: int) -> list[int]:
             f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) FROM generate_series(1, :n)"
         )
         return [int(row[0]) for row in session.execute(query, {"n": count})]
-    session.execute(text(f"UPDATE {name} SET id = id WHERE id = (SELECT max(id) FROM {name})"))
+    session.execute(text(f"UPDATE {name} SET id = id WHERE 0"))
     start = int(session.execute(text(f"SELECT coalesce(max(id), 0) FROM {name}")).scalar() or 0)
     return list(range(start + 1, start + 1 + count))
 
