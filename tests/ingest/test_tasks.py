@@ -363,7 +363,7 @@ class TestLargeFiles:
         assert counts(do_import(path, batch_size=100, workers=2, **env)) == (0, 0, 300, 0)
 
     def test_the_workers_run_at_a_lower_priority_than_the_importer(self):
-        from arrears.ingest import tasks
+        from arrears.ingest import results, tasks
 
         pool = tasks._pool(2)
         assert pool is not None
@@ -371,7 +371,23 @@ class TestLargeFiles:
             niceness = pool.submit(os.nice, 0).result()
         finally:
             pool.shutdown()
-        assert niceness == min(os.nice(0) + tasks.WORKER_NICENESS, 19)
+        assert niceness == min(os.nice(0) + results.WORKER_NICENESS, 19)
+
+    def test_a_worker_imports_the_screening_and_not_the_store(self):
+        from arrears.ingest import tasks
+
+        pool = tasks._pool(2)
+        assert pool is not None
+        # What a batch's task unpickles (the screening), then: is the store loaded? (A
+        # builtin is sent, not a function of this module, which would load the store.)
+        probe = (
+            "[__import__(m) for m in ('arrears.ingest.lines', 'arrears.ingest.results')]"
+            " and 'arrears.store.uow' in __import__('sys').modules"
+        )
+        try:
+            assert pool.submit(eval, probe).result() is False
+        finally:
+            pool.shutdown()
 
 
 def _crash_on_the_second_batch(monkeypatch: pytest.MonkeyPatch) -> object:

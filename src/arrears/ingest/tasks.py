@@ -24,7 +24,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -42,7 +41,7 @@ from arrears.ingest.mapping import HeaderPlan, Mapping, load_mapping, plan_heade
 from arrears.ingest.payments import apply_payments
 from arrears.ingest.readers import LineChunk, RawRow, TableReader, open_table
 from arrears.ingest.rejects import RejectWriter
-from arrears.ingest.results import Packed, screened_packed, unpack
+from arrears.ingest.results import Packed, screened_packed, unpack, yield_to_the_importer
 from arrears.ingest.rows import PaymentRow, Rejection, screen_batch
 from arrears.ingest.rows.batch import KEY_COLUMNS, in_file_repeat
 from arrears.ingest.service import BatchCounts, Context, apply_accounts
@@ -322,26 +321,8 @@ def _pool(workers: int) -> Executor | None:
     return ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("forkserver"),
-        initializer=_yield_to_the_importer,
+        initializer=yield_to_the_importer,
     )
-
-
-# How much lower the validation workers' scheduling priority is than the importer's.
-WORKER_NICENESS = 10
-
-
-def _yield_to_the_importer() -> None:
-    """Run in each validation worker as it starts: lower its priority.
-
-    The importing process writes every batch and is the import's bottleneck; the
-    workers screen batches ahead of it. On a machine with as many cores as workers
-    the scheduler otherwise shares the cores among all of them alike, and the
-    importer waits its turn behind workers that are only getting further ahead (a
-    1M-row first load on 2 cores spent 9-10 s more than its CPU time that way,
-    against 6-7 s with the workers niced). Where the OS has no ``nice``, nothing.
-    """
-    if hasattr(os, "nice"):
-        os.nice(WORKER_NICENESS)
 
 
 def _prepare(
