@@ -138,6 +138,25 @@ def test_the_installed_console_script_explains_every_command():
         assert command in result.stdout
 
 
+def test_worker_processes_do_not_run_the_console_script_again(monkeypatch: pytest.MonkeyPatch):
+    """The console script's main module is marked as the package's: a worker process
+    (import validation, planning) then skips it instead of importing the whole CLI."""
+    import types
+    from multiprocessing import spawn
+
+    from arrears.cli.main import _main_is_the_package
+
+    script = types.ModuleType("__main__")
+    script.__file__ = str(Path(sys.executable).parent / "arrears")
+    script.__spec__ = None
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    assert "init_main_from_path" in spawn.get_preparation_data("worker")
+    _main_is_the_package()
+    prepared = spawn.get_preparation_data("worker")
+    assert prepared.get("init_main_from_name") == "arrears.__main__"
+    assert "init_main_from_path" not in prepared
+
+
 class TestPlanningCommands:
     def test_the_demo_is_planned_and_explained_from_the_command_line(
         self,

@@ -6,6 +6,7 @@ non-zero exit code; ``--debug`` shows the traceback instead.
 
 from __future__ import annotations
 
+import importlib.machinery
 import sys
 
 import click
@@ -139,4 +140,20 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def entry() -> None:
+    """The console script (and ``python -m arrears``)."""
+    _main_is_the_package()
     sys.exit(run())
+
+
+def _main_is_the_package() -> None:
+    """Let worker processes skip running the console script again.
+
+    A process that ``multiprocessing`` starts (the import's validation workers, the
+    plan's workers) first runs the parent's main script again, unless it is a package's
+    ``__main__`` module. The console script would then import the whole command line in
+    every worker (3-5 s each, before its first task). Under ``python -m arrears`` the
+    main module already is ``arrears.__main__``; the console script says it is too.
+    """
+    main = sys.modules.get("__main__")
+    if main is not None and getattr(main, "__spec__", None) is None:
+        main.__spec__ = importlib.machinery.ModuleSpec("arrears.__main__", None)
