@@ -362,6 +362,26 @@ class TestLargeFiles:
         assert scalar(engine, "SELECT count(*) FROM debtors") == 150
         assert counts(do_import(path, batch_size=100, workers=2, **env)) == (0, 0, 300, 0)
 
+    def test_the_first_batch_is_screened_by_the_importer_while_the_workers_start(
+        self, tmp_path: Path, env, monkeypatch: pytest.MonkeyPatch
+    ):
+        from arrears.ingest import tasks
+
+        where: dict[int, str] = {}  # by the first row of each batch
+        real = tasks._screened
+
+        def screened(pool, cipher, screen, *args):  # type: ignore[no-untyped-def]
+            batch = args[2]  # a chunk of lines, or rows
+            first = batch.chunk.first if hasattr(batch, "chunk") else batch[0][0]
+            where[first] = "here" if pool is None else "worker"
+            return real(pool, cipher, screen, *args)
+
+        monkeypatch.setattr(tasks, "_screened", screened)
+        data = [account(f"A{i}", debtor_ref=f"D{i // 3}") for i in range(50)]
+        path = write_csv(tmp_path / "five.csv", ACCOUNT_HEADERS, data)
+        assert counts(do_import(path, batch_size=10, workers=2, **env)) == (50, 0, 0, 0)
+        assert where == {2: "here", 12: "worker", 22: "worker", 32: "worker", 42: "worker"}
+
     def test_the_workers_run_at_a_lower_priority_than_the_importer(self):
         from arrears.ingest import results, tasks
 

@@ -30,6 +30,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
@@ -97,7 +98,10 @@ class _Batch:
     problems: dict[int, str]
     early: list[list[Rejection]]
     stored: dict[str, str | None]
-    result: Future[tuple[int, Any]] | tuple[int, Any] | None = None
+    # What screening gave, or will: a worker's future, the result, or the screening to
+    # run here when the batch is written (the first of an import with workers: they
+    # take a second or two to start, and the importer has nothing else to do meanwhile).
+    result: Future[tuple[int, Any]] | tuple[int, Any] | Callable[[], Any] | None = None
     # A chunk of lines (see _prepare_lines): its rows are split where they are screened,
     # and a raw row is read again from its line only when it is rejected.
     lines: Lines | None = None
@@ -241,17 +245,23 @@ def _pipeline(
                 if progress:
                     progress(summary.read)
 
-            for rows in _drained(ahead, batches):
+            for number, rows in enumerate(_drained(ahead, batches)):
+                # The first batch is screened here, once the workers have the next ones:
+                # while they start, the importer would otherwise wait (see _Batch.result).
+                here = pool is not None and number == 0
+                screen: Callable[[], Any]
                 if isinstance(rows, LineChunk):
                     delimiter, encoding = reader.delimiter or ",", reader.encoding or ""
                     lines = Lines(rows, delimiter, len(reader.headers), encoding)
                     batch = _prepare_lines(request.kind, lines, plan, ctx, seen)
                     summary.read += batch.read
-                    batch.result = _screen_chunk(pool, request, plan, batch, cipher)
+                    screen = partial(_screen_chunk, None if here else pool, request, plan,
+                                     batch, cipher)  # fmt: skip
                 else:
                     batch = _prepare(request.kind, rows, plan, reader, ctx, seen)
                     summary.read += len(rows)
-                    batch.result = _screen(pool, request, plan, batch, cipher)
+                    screen = partial(_screen, None if here else pool, request, plan, batch, cipher)
+                batch.result = screen if here else screen()
                 pending.append(batch)
                 # Keep every worker busy: as many batches in flight as there are workers.
                 while pending and (pool is None or len(pending) > request.workers):
@@ -429,7 +439,11 @@ def _write(
     rejects: RejectWriter,
     summary: ImportSummary,
 ) -> None:
-    found = batch.result.result() if isinstance(batch.result, Future) else batch.result
+    found = batch.result
+    if isinstance(found, Future):
+        found = found.result()
+    elif callable(found):
+        found = found()
     assert found is not None
     unchanged, results = found
     prepared = None
