@@ -34,14 +34,16 @@ AS_OF = date(2026, 11, 20)
 
 # Where the time goes, from measure.py and lookups.py (kept with the table on --write).
 NOTES = """\
-Where the time goes (2026-11-24 06:05; py-spy and per-process CPU seconds, `measure.py`): the
-importing process sets the pace, 65-67 CPU s at 1M rows against 55-57 CPU s for the two
-validation workers together (at 02:30: 84-87 against 72-79); the wall is the importing
-process's CPU time plus a few seconds. In it, SQLite's `executemany` is about 29 %, debtor
-matching in Python 19 % (keys and the memo 9, resolving 5, the memo's additions 5), building the
-deferred indexes at the end 9 %, converting values for the driver 9 %, building the rows of
-contact points, debtors and accounts 11 %, commits 5 %. The two sides are close to even on two
-cores: the 60 s target needs both to lose about a tenth."""
+Where the time goes (2026-11-24 08:00; py-spy and per-process CPU seconds, `measure.py`): the
+importing process sets the pace, 59-67 CPU s at 1M rows (the same code measured 62.5 and 70.0
+within ten minutes: this machine's speed drifts by a tenth), against 47-51 CPU s for the two
+validation workers together (55-57 at 06:05, before Polars split their chunks of lines into
+cells); the wall is the importing process's CPU time plus 2-4 s. In it, SQLite's `executemany`
+is about 27 %, debtor matching in Python 21 % (keys and the memo 10, resolving 6, the memo's
+additions 3, the contacts' keys 2), building the deferred indexes at the end 12 %, unpacking
+the workers' results 5 %, commits 5 %. Replayed alone (`executemany` and commits, 300k rows of
+each table), SQLite stores an account in about 8 us, a debtor in 6, a contact point in 4. The
+workers now have CPU to spare; what the 60 s target still needs is in the importing process."""
 
 
 def generate(rows: int) -> tuple[Path, float]:
