@@ -139,12 +139,12 @@ _STRIP_APART = "\x1c\x1d\x1e\x1f"
 def cells_of(lines: Lines, skip: set[int]) -> Cells | None:
     """The chunk's rows (less ``skip`` and the empty ones) split into cells by Polars,
     as :func:`.readers.chunk_rows` splits them; None when the chunk needs the reader's
-    rules row by row (see :func:`split_cells`).
+    rules row by row (see :func:`_split_cells`).
 
     Splitting in Python and building the frame from the lists took about a sixth of a
     validation worker's time.
     """
-    frame = split_cells(lines)
+    frame = _split_cells(lines)
     if frame is None:
         return None
     if skip:
@@ -152,7 +152,7 @@ def cells_of(lines: Lines, skip: set[int]) -> Cells | None:
     return Cells(frame, lines.values)
 
 
-def split_cells(lines: Lines) -> pl.DataFrame | None:
+def _split_cells(lines: Lines) -> pl.DataFrame | None:
     """``_row`` and the cells ``c0``, ``c1``… of the chunk's non-empty rows, stripped,
     an empty one null, as the reader gives them; None when a line is not of the
     header's width (a blank line of any width is an empty row), holds an undecodable

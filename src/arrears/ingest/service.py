@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from operator import attrgetter
 from typing import Any
 
 from arrears.ingest.debtors import (
@@ -29,6 +28,7 @@ from arrears.ingest.debtors import (
     debtor_keys,
     display,
     draft_columns,
+    field_of,
     source_of,
 )
 from arrears.ingest.match_keys import contact_key
@@ -252,7 +252,7 @@ _INVOICE_ACCOUNT = {"original_minor": None, "principal_minor": 0, "interest_mino
 
 def _account_columns(rows: list[AccountRow], debtor_ids: list[int]) -> dict[str, list[Any]]:
     """The columns of the new accounts of these rows, column by column."""
-    data = {name: list(map(attrgetter(field), rows)) for name, field in _ACCOUNT_FIELDS.items()}
+    data = {name: field_of(rows, field) for name, field in _ACCOUNT_FIELDS.items()}
     data["debtor_id"] = debtor_ids
     data["source"] = list(map(source_of, rows))
     for i, row in enumerate(rows):
