@@ -313,7 +313,15 @@ class _Plan:
             if _has_processor(table.columns[n], dialect) else v
             for n, v in fixed.items()
         )  # fmt: skip
-        self.bound_tail = self.tail  # the shared values bound to each row (see insert_sql)
+        # On SQLite the shared values are literals in the statement where they can be (the
+        # driver binds a value shared by every row as dearly as one that differs: about a
+        # third of an import's parameters); the others are bound to each row.
+        self.literals = [
+            _sqlite_literal(value) if dialect.name == "sqlite" else None for value in self.tail
+        ]
+        self.bound_tail = tuple(
+            v for v, literal in zip(self.tail, self.literals, strict=True) if literal is None
+        )
         self.converters = [
             (i, _converter(table.columns[n], dialect))
             for i, n in enumerate(names)
@@ -321,18 +329,10 @@ class _Plan:
         ]
 
     def insert_sql(self, dialect: str) -> str:
-        """The statement; on SQLite the shared values are literals in it where they can
-        be (the driver binds a value shared by every row as dearly as one that differs:
-        about a third of an import's parameters)."""
-        if dialect == "postgresql":
-            markers = ["%s"] * len(self.names)
-        else:
-            literals = [_sqlite_literal(value) for value in self.tail]
-            markers = ["?"] * (len(self.names) - len(self.tail))
-            markers += ["?" if literal is None else literal for literal in literals]
-            self.bound_tail = tuple(
-                v for v, literal in zip(self.tail, literals, strict=True) if literal is None
-            )
+        """The statement: a marker per bound value, the literals of the shared values."""
+        marker = "%s" if dialect == "postgresql" else "?"
+        markers = [marker] * (len(self.names) - len(self.tail))
+        markers += [marker if literal is None else literal for literal in self.literals]
         return (
             f"INSERT INTO {self.table.name} ({', '.join(self.names)}) VALUES ({', '.join(markers)})"
         )
