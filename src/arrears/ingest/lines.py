@@ -63,7 +63,7 @@ def scan_keys(
     key_of, invoice_of = _LineCell(plan, key_column, lines), _LineCell(plan, "invoice_no", lines)
     found = LineKeys()
     delimiter, cells = lines.delimiter, lines.width - 1
-    plain = lines.chunk.decoded or all_decoded(lines.chunk.lines)
+    plain = all_decoded(lines.chunk)
     for number, line in enumerate(lines.chunk.lines, lines.chunk.first):
         suspect = not plain and not line.isascii() and undecodable(line)
         if suspect or line.count(delimiter) != cells:
@@ -158,7 +158,7 @@ def _split_cells(lines: Lines) -> pl.DataFrame | None:
     header's width (a blank line of any width is an empty row), holds an undecodable
     byte or a character that strips differently."""
     chunk, delimiter, width = lines.chunk, lines.delimiter, lines.width
-    if not (chunk.decoded or all_decoded(chunk.lines)):
+    if not all_decoded(chunk):
         return None
     joined = "".join(chunk.lines)
     if any(character in joined for character in _STRIP_APART):

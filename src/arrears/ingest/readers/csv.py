@@ -184,7 +184,7 @@ def chunk_rows(
     and ``row_problems`` give them."""
     rows: list[RawRow] = []
     problems: dict[int, str] = {}
-    decoded = chunk.decoded or all_decoded(chunk.lines)
+    decoded = all_decoded(chunk)
     for number, line in enumerate(chunk.lines, chunk.first):
         cells = line_cells(line, delimiter)
         fitted = record_values(number, cells, width, encoding, problems, decoded=decoded)
@@ -227,10 +227,13 @@ def undecodable(text: str) -> bool:
     return _UNDECODED.search(text) is not None
 
 
-def all_decoded(lines: list[str]) -> bool:
-    """Whether no line holds an undecodable byte: one test of the whole chunk, so that
-    no line need be searched on its own (an ASCII chunk is not even searched)."""
-    joined = "\n".join(lines)
+def all_decoded(chunk: LineChunk) -> bool:
+    """Whether no line of the chunk holds an undecodable byte: vouched for by the reader
+    that decoded it strictly, else one test of the whole chunk, so that no line need be
+    searched on its own (an ASCII chunk is not even searched)."""
+    if chunk.decoded:
+        return True
+    joined = "\n".join(chunk.lines)
     return joined.isascii() or not undecodable(joined)
 
 
