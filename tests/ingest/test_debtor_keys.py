@@ -8,15 +8,7 @@ from datetime import date
 
 import pytest
 
-from arrears.ingest.debtors import (
-    DEBTOR_COLUMNS,
-    DebtorMemo,
-    DebtorResolver,
-    Draft,
-    Prepared,
-    debtor_keys,
-    draft_columns,
-)
+from arrears.ingest.debtors import DebtorMemo, DebtorResolver, Draft, Prepared, debtor_keys
 from arrears.ingest.match_keys import (
     birth_key,
     contact_key,
@@ -118,22 +110,3 @@ def test_a_new_debtor_is_remembered_by_the_keys_its_values_give(
     draft = Draft(row, resolver.blind_index(national_id) if national_id else None,
                   resolver._make_keys(row))  # fmt: skip
     assert draft.keys() == debtor_keys(draft.values)
-
-
-def test_drafts_give_their_columns_column_by_column_as_row_by_row():
-    """The insert takes the drafts' columns at once; they are each draft's own,
-    a reconciled draft's values included."""
-    rows = [
-        _row(debtor_ref="D1", national_id="110101199003077777", birth_date=BORN,
-             time_zones=["Asia/Shanghai"], source=" Bureau "),
-        _row(name="Kim Lee", name_key="kimlee", postal_code="SW1A 1AA", country="GB"),
-        _row(account_ref="A3"),
-    ]  # fmt: skip
-    drafts = [Draft(row, "9f2c" if row.national_id else None, []) for row in rows]
-    drafts[2].values["address"] = "1 Main St"  # as a reconciled draft's values change
-    by_row = [draft.columns() for draft in drafts]
-    by_column = draft_columns(drafts)
-    assert list(by_column) == list(DEBTOR_COLUMNS)
-    assert [tuple(row) for row in zip(*by_column.values(), strict=True)] == by_row
-    assert by_row[0][DEBTOR_COLUMNS.index("source")] == "bureau"
-    assert by_row[2][DEBTOR_COLUMNS.index("address")] == "1 Main St"

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import Any
 
 from arrears.ingest.match_keys import (
@@ -148,37 +148,6 @@ def debtor_row(row: AccountRow, national_index: str | None) -> tuple[Any, ...]:
         row.birth_date, row.language, row.jurisdiction, row.address, row.city, row.region,
         row.postal_code, row.country, tuple(row.time_zones), source_of(row),
     )  # fmt: skip
-
-
-def draft_columns(drafts: list[Draft]) -> dict[str, list[Any]]:
-    """The debtor columns of drafts, column by column: each draft's :meth:`Draft.columns`
-    (the insert then makes no tuple per debtor)."""
-    rows = [draft.row for draft in drafts]
-    data = {name: field_of(rows, field) for name, field in _DRAFT_FIELDS.items()}
-    data["national_id_index"] = [draft._national_index for draft in drafts]
-    data["national_id_last4"] = [n[-4:] if n else None for n in data.pop("national_id")]
-    data["time_zones"] = list(map(tuple, data["time_zones"]))
-    data["source"] = list(map(_source, data["source"]))
-    for i, draft in enumerate(drafts):
-        if draft._values is not None:  # reconciled with another row of the batch
-            for name in DEBTOR_COLUMNS:
-                data[name][i] = draft._values[name]
-    return {name: data[name] for name in DEBTOR_COLUMNS}
-
-
-# The row fields the debtor columns are made of (see debtor_row).
-_DRAFT_FIELDS = {
-    "debtor_ref": "debtor_ref", "kind": "debtor_kind", "name": "name", "name_key": "name_key",
-    "national_id": "national_id", "birth_date": "birth_date", "language": "language",
-    "jurisdiction": "jurisdiction", "address": "address", "city": "city", "region": "region",
-    "postal_code": "postal_code", "country": "country", "time_zones": "time_zones",
-    "source": "source",
-}  # fmt: skip
-
-
-def field_of(rows: list[AccountRow], field: str) -> list[Any]:
-    """One field of every row, at C speed (for inserts column by column)."""
-    return list(map(attrgetter(field), rows))
 
 
 def debtor_values(row: AccountRow, blind_index: Callable[[str], str]) -> dict[str, Any]:

@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from arrears.ingest.debtors import (
+    DEBTOR_COLUMNS,
     SOURCE_CONFIDENCE,
     DebtorMemo,
     DebtorResolver,
@@ -27,8 +29,6 @@ from arrears.ingest.debtors import (
     Prepared,
     debtor_keys,
     display,
-    draft_columns,
-    field_of,
     source_of,
 )
 from arrears.ingest.match_keys import contact_key
@@ -171,13 +171,17 @@ def _debtor_id(debtor: Draft | int) -> int:
 
 def _write_debtors(ctx: Context, resolver: DebtorResolver) -> None:
     result = resolver.result
-    drafts = result.drafts
-    data = draft_columns(drafts)
-    data["national_id_enc"] = [
-        resolver.encrypt(d.national_id) if d.national_id else None for d in drafts
-    ]
-    data["has_conflicts"] = [d.has_conflicts for d in drafts]
-    ids = ctx.uow.bulk.insert_columns("debtors", data, constants=_created(ctx), with_ids=True)
+    rows = []
+    for draft in result.drafts:
+        enc = resolver.encrypt(draft.national_id) if draft.national_id else None
+        rows.append((*draft.columns(), enc, draft.has_conflicts))
+    ids = ctx.uow.bulk.insert(
+        "debtors",
+        (*DEBTOR_COLUMNS, "national_id_enc", "has_conflicts"),
+        rows,
+        constants=_created(ctx),
+        with_ids=True,
+    )
     for draft, new_id in zip(result.drafts, ids, strict=True):
         draft.id = new_id
         if ctx.memo is not None:
@@ -252,7 +256,7 @@ _INVOICE_ACCOUNT = {"original_minor": None, "principal_minor": 0, "interest_mino
 
 def _account_columns(rows: list[AccountRow], debtor_ids: list[int]) -> dict[str, list[Any]]:
     """The columns of the new accounts of these rows, column by column."""
-    data = {name: field_of(rows, field) for name, field in _ACCOUNT_FIELDS.items()}
+    data = {name: list(map(attrgetter(field), rows)) for name, field in _ACCOUNT_FIELDS.items()}
     data["debtor_id"] = debtor_ids
     data["source"] = list(map(source_of, rows))
     for i, row in enumerate(rows):
