@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import os
 from pathlib import Path
 from typing import ClassVar
@@ -381,6 +382,33 @@ class TestLargeFiles:
         path = write_csv(tmp_path / "five.csv", ACCOUNT_HEADERS, data)
         assert counts(do_import(path, batch_size=10, workers=2, **env)) == (50, 0, 0, 0)
         assert where == {2: "here", 12: "worker", 22: "worker", 32: "worker", 42: "worker"}
+
+    def test_the_collector_waits_while_batches_are_written_and_is_back_after(
+        self, tmp_path: Path, env, monkeypatch: pytest.MonkeyPatch
+    ):
+        from arrears.ingest import tasks
+
+        seen: list[tuple[bool, bool]] = []  # per batch: collector on, objects set aside
+        real = tasks.apply_accounts
+
+        def watching(*args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(tasks, "apply_accounts", watching)
+        data = [account(f"A{i}", debtor_ref=f"D{i // 3}") for i in range(30)]
+        path = write_csv(tmp_path / "three.csv", ACCOUNT_HEADERS, data)
+        assert gc.isenabled()
+        assert counts(do_import(path, batch_size=10, **env)) == (30, 0, 0, 0)
+        assert seen == [(False, False), (False, True), (False, True)]
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        # A load that fails gives the collector back too.
+        _crash_on_the_second_batch(monkeypatch)
+        changed = [account(f"B{i}") for i in range(30)]
+        with pytest.raises(RuntimeError, match="disk on fire"):
+            do_import(write_csv(tmp_path / "b.csv", ACCOUNT_HEADERS, changed),
+                      batch_size=10, **env)  # fmt: skip
+        assert gc.isenabled() and gc.get_freeze_count() == 0
 
     def test_the_workers_run_at_a_lower_priority_than_the_importer(self):
         from arrears.ingest import results, tasks
