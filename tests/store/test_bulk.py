@@ -289,6 +289,39 @@ class TestDeferredIndexes:
             assert _secondary(uow) == _defined()
             assert uow.bulk.restore_indexes() == []
 
+    def test_sqlite_sorts_the_keys_in_temporary_files_with_threads_then_settles_back(
+        self, uow_factory, monkeypatch
+    ):
+        from arrears.store import bulk
+
+        with uow_factory() as uow:
+            if uow.bulk.dialect != "sqlite":
+                pytest.skip("SQLite's sorter settings")
+            pragmas = ("cache_size", "temp_store", "threads")
+
+            def settings(connection=None) -> dict[str, int]:  # type: ignore[no-untyped-def]
+                connection = connection or uow.session.connection()
+                return {p: connection.exec_driver_sql(f"PRAGMA {p}").scalar() for p in pragmas}
+
+            with uow.bulk.loading():
+                before = settings()
+                during: list[dict[str, int]] = []
+                real = bulk.Index.create
+
+                def create(index, bind, **kwargs):  # type: ignore[no-untyped-def]
+                    during.append(settings(bind))
+                    return real(index, bind, **kwargs)
+
+                monkeypatch.setattr(bulk.Index, "create", create)
+                for index in bulk.deferrable_indexes()[:2]:
+                    index.drop(uow.session.connection())
+                assert len(uow.bulk.restore_indexes()) == 2
+                assert during == [bulk._sort_settings()] * 2
+                assert during[0]["temp_store"] == 1 and during[0]["threads"] >= 1
+                assert settings() == before  # the loading cache again
+                assert before["cache_size"] == -bulk.LOADING_CACHE_KIB
+            assert _secondary(uow) == _defined()
+
 
 def test_a_column_is_converted_value_by_value_as_the_driver_needs_it(uow_factory):
     # Distinct values are converted once; values equal in Python but not in JSON
