@@ -326,7 +326,7 @@ class TestDeferredIndexes:
 def test_a_column_is_converted_value_by_value_as_the_driver_needs_it(uow_factory):
     # Distinct values are converted once; values equal in Python but not in JSON
     # (1 and True) and mutable ones (lists) each keep their own conversion.
-    from arrears.store.bulk import _converter
+    from arrears.store.bulk import _converter, _formats_as_iso
 
     with uow_factory() as uow:
         dialect = uow.session.get_bind().dialect
@@ -339,10 +339,12 @@ def test_a_column_is_converted_value_by_value_as_the_driver_needs_it(uow_factory
         return [(type(v), v) for v in (getattr(c, "obj", c) for c in converted)]
 
     assert shown(_converter(zones, dialect)(values)) == shown(map(process, values))
-    dates = [date(2026, 1, 2), None, date(2026, 1, 2)]
+    dates = [date(2026, 1, 2), None, date(2026, 1, 2), date(7, 8, 9), datetime(2026, 1, 2, 3, 4)]
     process = born.type._cached_bind_processor(dialect)
     if process is not None:  # SQLite formats dates; PostgreSQL's driver takes them
+        assert _formats_as_iso(process)  # so plain dates take the quick way
         assert _converter(born, dialect)(dates) == [process(v) for v in dates]
+        assert _converter(born, dialect)(dates)[3:] == ["0007-08-09", process(dates[4])]
 
 
 def test_rows_given_column_by_column_are_stored_as_rows_are(uow_factory):

@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 from itertools import repeat
 from typing import Any
 
@@ -427,10 +428,30 @@ def _converter(column: Column[Any], dialect: Any) -> Callable[[Sequence[Any]], l
     process = column.type._cached_bind_processor(dialect)
     assert process is not None
     if isinstance(column.type, Date):
+        if _formats_as_iso(process):
+            return _per_distinct(_iso_date(process), lambda distinct: True)
         return _per_distinct(process, lambda distinct: True)
     if isinstance(column.type, JSON):
         return _per_distinct(process, _plain_json)
     return lambda values: list(map(process, values))
+
+
+def _formats_as_iso(process: Callable[[Any], Any]) -> bool:
+    """Whether a date column's bind processor writes ``date.isoformat()`` (SQLite's
+    default storage format, year padded to four digits)."""
+    samples = (date(1, 2, 3), date(2026, 11, 24), date(9999, 12, 31))
+    return all(process(d) == d.isoformat() for d in samples)
+
+
+def _iso_date(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``process`` for a column that :func:`_formats_as_iso`, with the C method for plain
+    dates (a fifth of the time of SQLAlchemy's formatting, for birth dates nearly one
+    call per row); anything else (a datetime) still goes through ``process``."""
+
+    def convert(value: Any) -> Any:
+        return value.isoformat() if type(value) is date else process(value)
+
+    return convert
 
 
 def _per_distinct(
