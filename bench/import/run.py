@@ -38,16 +38,16 @@ AS_OF = date(2026, 11, 20)
 
 # Where the time goes, from measure.py and lookups.py (kept with the table on --write).
 NOTES = """\
-Where the time goes (2026-11-24 08:00; py-spy and per-process CPU seconds, `measure.py`): the
-importing process sets the pace, 59-67 CPU s at 1M rows (the same code measured 62.5 and 70.0
-within ten minutes: this machine's speed drifts by a tenth), against 47-51 CPU s for the two
-validation workers together (55-57 at 06:05, before Polars split their chunks of lines into
-cells); the wall is the importing process's CPU time plus 2-4 s. In it, SQLite's `executemany`
-is about 27 %, debtor matching in Python 21 % (keys and the memo 10, resolving 6, the memo's
-additions 3, the contacts' keys 2), building the deferred indexes at the end 12 %, unpacking
-the workers' results 5 %, commits 5 %. Replayed alone (`executemany` and commits, 300k rows of
-each table), SQLite stores an account in about 8 us, a debtor in 6, a contact point in 4. The
-workers now have CPU to spare; what the 60 s target still needs is in the importing process."""
+Where the time goes (2026-11-24 10:40; py-spy and per-process CPU seconds, `measure.py`): the
+importing process sets the pace, 56-62 CPU s at 1M rows (this machine's speed drifts by a tenth
+within an hour, hence the median of three runs), against 46-50 CPU s for the two validation
+workers together; the wall is the importing process's CPU time plus 1-3 s. In it, SQLite's
+`executemany` is about 29 % (a debtor about 6 us, an account 5, a contact point 3), commits 7 %,
+building the deferred indexes at the end 7 % (3.3-3.9 s: sorted in temporary files with a helper
+thread; 7.3-7.9 s in memory before), debtor matching in Python about 20 % (keys and the memo 9,
+resolving 6, the memo's additions 3), unpacking the workers' results 4 %. The cyclic garbage
+collector waits for the end of the import: its young collections took 4-5 s of the load, with
+the same peak memory either way."""
 
 
 def generate(rows: int) -> tuple[Path, float]:
