@@ -389,3 +389,43 @@ def test_reserving_ids_takes_the_write_lock_and_touches_no_row(uow_factory, engi
                 other.exec_driver_sql("BEGIN IMMEDIATE")
         assert uow.session.execute(text("SELECT * FROM debtors")).mappings().all() == before
         uow.rollback()
+
+
+class TestPlannerStatistics:
+    """On PostgreSQL a load refreshes the statistics of a table each time it doubles, so
+    the lookups of its next batches are planned for the rows there are."""
+
+    def test_a_table_is_analysed_when_the_load_has_doubled_it(self, uow_factory, monkeypatch):
+        from arrears.store import bulk
+
+        monkeypatch.setattr(bulk, "ANALYZE_AFTER_ROWS", 3)
+        with uow_factory() as uow:
+            if uow.bulk.dialect != "postgresql":
+                pytest.skip("PostgreSQL's planner statistics")
+            client_id = _client(uow)
+
+            def add(count: int, start: int) -> None:
+                rows = [_debtor(f"D{n}", f"Person {n}", None) for n in range(start, start + count)]
+                uow.bulk.insert("debtors", COLUMNS, rows, constants=_constants(client_id))
+
+            def counted() -> float:
+                sql = "SELECT greatest(reltuples, 0) FROM pg_class WHERE relname = 'debtors'"
+                return float(uow.session.execute(text(sql)).scalar_one())
+
+            add(5, 0)
+            uow.bulk.keep_loading()  # not loading: nothing is counted
+            assert counted() == 0
+            with uow.bulk.loading():
+                add(2, 5)
+                uow.bulk.keep_loading()  # fewer than ANALYZE_AFTER_ROWS
+                assert counted() == 0
+                add(2, 7)
+                uow.bulk.keep_loading()  # 4 rows added to a table of none: analysed
+                assert counted() == 9
+                add(3, 9)
+                uow.bulk.keep_loading()  # 3 more to 9: not yet doubled
+                assert counted() == 9
+                add(6, 12)
+                uow.bulk.keep_loading()  # 9 more: doubled
+                assert counted() == 18
+            uow.commit()

@@ -36,7 +36,8 @@ from datetime import date
 from itertools import repeat
 from typing import Any
 
-from sqlalchemy import JSON, Column, Connection, Date, Index, Table, inspect, select
+from sqlalchemy import JSON, Column, Connection, Date, Index, Table, inspect, select, text
+from sqlalchemy.orm import Session
 
 from arrears.store.base import Base
 from arrears.store.repositories.base import Repository, reserve_ids
@@ -55,6 +56,9 @@ _LOADING = {
     "temp_store": 2,
     "wal_autocheckpoint": LOADING_CHECKPOINT_PAGES,
 }
+# Rows a load adds to a PostgreSQL table before its statistics may be refreshed (see
+# BulkWriter._analyze_grown).
+ANALYZE_AFTER_ROWS = 10_000
 # The tables an import of accounts writes a row or more per row of its file: their
 # secondary indexes may be built after a load into empty tables (indexes_deferred).
 LOADED_TABLES = ("debtors", "contact_points", "accounts")
@@ -62,6 +66,12 @@ LOADED_TABLES = ("debtors", "contact_points", "accounts")
 
 class BulkWriter(Repository):
     """Inserts and upserts of many rows of one table, within the unit of work."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        # While loading() runs on PostgreSQL: rows inserted per table since its
+        # statistics were last refreshed (see _analyze_grown).
+        self._since_analyze: dict[str, int] | None = None
 
     def insert(
         self,
@@ -112,6 +122,8 @@ class BulkWriter(Repository):
         if not count:
             return []
         target = _table(table)
+        if self._since_analyze is not None:
+            self._since_analyze[target.name] = self._since_analyze.get(target.name, 0) + count
         ids = reserve_ids(self.session, target, count) if with_ids else None
         plan = _Plan(self, target, names, constants or {}, with_ids=with_ids)
         chunks = (chunk(plan, start, ids) for start in range(0, count, CHUNK))
@@ -162,6 +174,13 @@ class BulkWriter(Repository):
         every batch: an index page that each batch changes is then copied back into the
         database once per checkpoint, not once per batch.
         """
+        if self.dialect == "postgresql":
+            self._since_analyze = {}  # rows inserted per table, from here (keep_loading)
+            try:
+                yield
+            finally:
+                self._since_analyze = None
+            return
         if self.dialect != "sqlite":
             yield
             return
@@ -177,13 +196,46 @@ class BulkWriter(Repository):
 
     def keep_loading(self) -> None:
         """Apply the settings of :meth:`loading` to the connection in use (cheap when
-        they already are: one PRAGMA read)."""
+        they already are: one PRAGMA read). On PostgreSQL, refresh the planner's
+        statistics of the tables the load has grown (:meth:`_analyze_grown`)."""
+        if self.dialect == "postgresql":
+            self._analyze_grown()
+            return
         if self.dialect != "sqlite":
             return
         driver = self._driver()
         if driver.execute("PRAGMA cache_size").fetchone()[0] != _LOADING["cache_size"]:
             for name, value in _LOADING.items():
                 driver.execute(f"PRAGMA {name} = {value}")
+
+    def _analyze_grown(self) -> None:
+        """``ANALYZE`` each table the load has at least doubled since its statistics
+        were taken (and by :data:`ANALYZE_AFTER_ROWS` at least).
+
+        PostgreSQL plans a query with the statistics of when it was planned, and keeps
+        the plan of a prepared statement (psycopg prepares one after five runs). The
+        import's lookups were planned while the tables were empty: the plan that reads
+        every account of the client and hashes them costs nothing then, and each batch
+        then read all the accounts loaded so far. A table's statistics are refreshed
+        each time it doubles (about seven times over a 1M-row load, a sample of 30,000
+        rows each); ``ANALYZE`` invalidates the plans made before. It runs in the
+        batch's transaction: a dry run's rollback takes it back with the rest.
+        """
+        grown = self._since_analyze
+        if not grown:
+            return
+        for table, added in list(grown.items()):
+            if added < ANALYZE_AFTER_ROWS:
+                continue
+            rows = self.session.execute(
+                text(
+                    "SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = CAST(:t AS regclass)"
+                ),
+                {"t": table},
+            ).scalar_one()
+            if added >= rows:  # reltuples: the rows when the statistics were taken
+                self.session.execute(text(f"ANALYZE {table}"))
+                grown[table] = 0
 
     @contextmanager
     def indexes_deferred(self) -> Iterator[bool]:
