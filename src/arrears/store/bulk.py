@@ -24,7 +24,9 @@ rows it wrote in the order it gave them.
 A load into empty tables (a new installation's first portfolio) builds the
 secondary indexes of :data:`LOADED_TABLES` once at the end instead of row by row
 (:meth:`BulkWriter.indexes_deferred`): a sorted build instead of an insertion at
-a random place of each index for every row.
+a random place of each index for every row. On PostgreSQL a load analyses each
+table it has doubled before the next batch (:meth:`BulkWriter.keep_loading`), so
+that its own lookups are planned for the rows there are.
 """
 
 from __future__ import annotations
