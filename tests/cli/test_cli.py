@@ -157,6 +157,47 @@ def test_worker_processes_do_not_run_the_console_script_again(monkeypatch: pytes
     assert "init_main_from_path" not in prepared
 
 
+class TestStartUp:
+    """A command imports its own module, not the whole command line."""
+
+    def test_an_import_loads_neither_the_pdf_engine_nor_the_web_app_nor_the_demo(self):
+        probe = (
+            "import sys\n"
+            "from arrears.cli.main import run\n"
+            "assert run(['import', 'accounts', '--help']) == 0\n"
+            "heavy = ('weasyprint', 'pypdf', 'fastapi', 'uvicorn', 'faker', 'xlsxwriter',\n"
+            "         'arrears.cli.commands.demo', 'arrears.cli.local_sandbox')\n"
+            "print('loaded:', sorted(m for m in heavy if m in sys.modules))\n"
+        )
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().endswith("loaded: []")
+
+    def test_the_help_lists_every_command_and_each_answers_its_own_help(
+        self, capsys: pytest.CaptureFixture[str]
+    ):
+        from arrears.cli.main import _COMMANDS
+
+        code, out, _ = cli(capsys, "--help")
+        assert code == 0
+        listed = {line.split()[1] for line in out.splitlines() if line.startswith("│ ")}
+        assert set(_COMMANDS) <= listed
+        for name in _COMMANDS:
+            assert cli(capsys, name, "--help")[0] == 0, name
+        # A sub-command another module registers on a group is there when the group is run.
+        assert cli(capsys, "users", "skills", "--help")[0] == 0
+        assert cli(capsys, "--debug", "db", "--help")[0] == 0
+
+    def test_a_mistyped_command_is_answered_by_the_whole_command_line(
+        self, capsys: pytest.CaptureFixture[str]
+    ):
+        code, _, err = cli(capsys, "imprt", "accounts")
+        assert code == 2 and "No such command 'imprt'. Did you mean 'import'?" in err
+        assert "internal error" not in err  # a usage error, shown with the usage line
+        code, _, err = cli(capsys, "report", "aging", "--format", "nope")
+        assert code == 2 and "Invalid value for '--format'" in err
+
+
 class TestPlanningCommands:
     def test_the_demo_is_planned_and_explained_from_the_command_line(
         self,
