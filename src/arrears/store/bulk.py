@@ -186,15 +186,12 @@ class BulkWriter(Repository):
         if self.dialect != "sqlite":
             yield
             return
-        driver = self._driver()
-        previous = {name: driver.execute(f"PRAGMA {name}").fetchone()[0] for name in _LOADING}
+        previous = _pragmas(self._driver(), _LOADING)
         try:
             self.keep_loading()
             yield
         finally:
-            driver = self._driver()
-            for name, value in previous.items():
-                driver.execute(f"PRAGMA {name} = {int(value)}")
+            _set_pragmas(self._driver(), previous)
 
     def keep_loading(self) -> None:
         """Apply the settings of :meth:`loading` to the connection in use (cheap when
@@ -206,9 +203,8 @@ class BulkWriter(Repository):
         if self.dialect != "sqlite":
             return
         driver = self._driver()
-        if driver.execute("PRAGMA cache_size").fetchone()[0] != _LOADING["cache_size"]:
-            for name, value in _LOADING.items():
-                driver.execute(f"PRAGMA {name} = {value}")
+        if _pragmas(driver, ["cache_size"])["cache_size"] != _LOADING["cache_size"]:
+            _set_pragmas(driver, _LOADING)
 
     def _analyze_grown(self) -> None:
         """``ANALYZE`` each table the load has at least doubled since its statistics
@@ -354,17 +350,24 @@ def _sorting(connection: Connection, needed: bool) -> Iterator[None]:
     if not needed or connection.dialect.name != "sqlite":
         yield
         return
+    driver = connection.connection.dbapi_connection
     settings = _sort_settings()
-    previous = {
-        name: connection.exec_driver_sql(f"PRAGMA {name}").scalar_one() for name in settings
-    }
+    previous = _pragmas(driver, settings)
     try:
-        for name, value in settings.items():
-            connection.exec_driver_sql(f"PRAGMA {name} = {value}")
+        _set_pragmas(driver, settings)
         yield
     finally:
-        for name, before in previous.items():
-            connection.exec_driver_sql(f"PRAGMA {name} = {int(before)}")
+        _set_pragmas(driver, previous)
+
+
+def _pragmas(driver: Any, names: Iterable[str]) -> dict[str, int]:
+    """The values of these SQLite pragmas on the driver's connection."""
+    return {name: int(driver.execute(f"PRAGMA {name}").fetchone()[0]) for name in names}
+
+
+def _set_pragmas(driver: Any, values: Mapping[str, int]) -> None:
+    for name, value in values.items():
+        driver.execute(f"PRAGMA {name} = {int(value)}")
 
 
 def _table(name: str) -> Table:
